@@ -1,0 +1,174 @@
+/* Slipstream engine: the public API of libslipstream.
+ *
+ * The engine knows nothing of HTTP. Module bytes go in through a stream (any chunking, one byte at a
+ * time works), complete function bodies come out through a callback as soon as their last byte is
+ * in, and a finished stream yields an immutable, reference-counted module.
+ *
+ * Threading: a stream is used by one thread at a time. A finished module is immutable and may be
+ * read from any thread; sl_module_ref/unref are atomic.
+ * Errors: fallible calls return 0 or a negative SL_E* code; the detail (section, byte offset,
+ * function index, message) is in an sl_error_t. The library never prints.
+ */
+#ifndef SLIPSTREAM_H
+#define SLIPSTREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors ---------------------------------------------------------------------------------- */
+
+/* Codes are negative: SL_EMALFORMED is -1, and so on down the rows of errors.def. */
+enum sl_error_row_ {
+#define ERROR(name, kind, msg) SL_ROW_##name,
+#include "errors.def"
+#undef ERROR
+    SL_N_ERRORS_
+};
+enum {
+    SL_OK = 0,
+#define ERROR(name, kind, msg) SL_##name = -(SL_ROW_##name + 1),
+#include "errors.def"
+#undef ERROR
+};
+
+#define SL_NO_INDEX UINT32_MAX
+#define SL_NO_SECTION 0xffu
+
+typedef struct sl_error {
+    int code;             /* SL_E*, or 0 when there is no error */
+    unsigned section;     /* section id (0..12), or SL_NO_SECTION before/between sections */
+    uint64_t offset;      /* byte offset in the module where the error was found */
+    uint32_t func_index;  /* function index (imports included) inside a body, else SL_NO_INDEX */
+    uint32_t body_offset; /* offset inside that function body, else 0 */
+    char message[160];    /* spec-interpreter-like wording, e.g. "type mismatch" */
+} sl_error_t;
+
+const char *sl_strerror(int code);  /* default message of a code */
+const char *sl_err_name(int code);  /* "SL_EMALFORMED" */
+const char *sl_err_kind(int code);  /* "malformed", "invalid", "limit", "internal", ... */
+const char *sl_section_name(unsigned id); /* "type", "code", "data count", ... */
+/* One-line rendering: "invalid module: type mismatch (code section, function 3, body offset 7,
+ * module offset 0x41)". Returns what snprintf returns. */
+int sl_error_format(const sl_error_t *err, char *buf, size_t size);
+
+/* ---- limits ---------------------------------------------------------------------------------- */
+
+/* Implementation limits, defaults close to V8's (wasm-limits.h). Exceeding one is SL_ELIMIT. */
+typedef struct sl_limits {
+    uint64_t max_module_size; /* bytes of the whole module */
+    uint32_t max_types;
+    uint32_t max_functions;   /* imported + defined */
+    uint32_t max_imports;
+    uint32_t max_exports;
+    uint32_t max_globals;
+    uint32_t max_tables;
+    uint32_t max_data_segments;
+    uint32_t max_elem_segments;
+    uint32_t max_table_init;  /* entries in one element segment */
+    uint32_t max_params;      /* per function type */
+    uint32_t max_results;
+    uint32_t max_locals;      /* per function, parameters included */
+    uint32_t max_body_size;   /* bytes of one function body */
+    uint32_t max_br_table;    /* targets of one br_table */
+    uint32_t max_control_depth;
+    uint32_t max_operand_stack;
+} sl_limits_t;
+
+void sl_limits_init(sl_limits_t *limits);
+
+/* ---- modules --------------------------------------------------------------------------------- */
+
+typedef struct sl_module sl_module_t;
+
+typedef enum sl_extern_kind {
+    SL_EXTERN_FUNC = 0,
+    SL_EXTERN_TABLE = 1,
+    SL_EXTERN_MEMORY = 2,
+    SL_EXTERN_GLOBAL = 3,
+} sl_extern_kind_t;
+
+typedef struct sl_import_info {
+    const char *module; /* not NUL-terminated: use the lengths */
+    size_t module_len;
+    const char *name;
+    size_t name_len;
+    sl_extern_kind_t kind;
+    uint32_t index; /* index in the kind's index space */
+} sl_import_info_t;
+
+typedef struct sl_export_info {
+    const char *name; /* not NUL-terminated */
+    size_t name_len;
+    sl_extern_kind_t kind;
+    uint32_t index;
+} sl_export_info_t;
+
+sl_module_t *sl_module_ref(sl_module_t *module);
+void sl_module_unref(sl_module_t *module); /* accepts NULL; frees on the last reference */
+
+uint32_t sl_module_n_imports(const sl_module_t *module);
+uint32_t sl_module_n_exports(const sl_module_t *module);
+uint32_t sl_module_n_functions(const sl_module_t *module); /* imported + defined */
+uint32_t sl_module_n_imported_functions(const sl_module_t *module);
+int sl_module_import(const sl_module_t *module, uint32_t i, sl_import_info_t *out);
+int sl_module_export(const sl_module_t *module, uint32_t i, sl_export_info_t *out);
+/* Writes the type of function `func_index` as text, e.g. "(i32, i64) -> (f32)". */
+int sl_module_func_type_text(const sl_module_t *module, uint32_t func_index, char *buf,
+                             size_t size);
+/* The function's name from the "name" custom section, or NULL (not NUL-terminated). */
+const char *sl_module_func_name(const sl_module_t *module, uint32_t func_index, size_t *len);
+/* The module's bytes exactly as received; valid while the module lives. */
+const uint8_t *sl_module_wire_bytes(const sl_module_t *module, size_t *size);
+
+/* ---- streaming decoder ----------------------------------------------------------------------- */
+
+typedef struct sl_stream sl_stream_t;
+
+/* A complete function body: `body` points into the module's wire bytes and stays valid while the
+ * module lives (take a reference to keep it past the stream). `module` is still being decoded:
+ * only what precedes the code section is readable. Called on the feeding thread; a non-zero return
+ * ends the stream with that error code. */
+typedef int (*sl_body_cb)(void *user, sl_module_t *module, uint32_t func_index,
+                          const uint8_t *body, size_t size);
+
+/* A section has been decoded (custom sections included). */
+typedef void (*sl_section_cb)(void *user, unsigned section_id, uint64_t offset, uint64_t size);
+
+typedef struct sl_stream_options {
+    const sl_limits_t *limits;  /* NULL: sl_limits_init defaults; copied */
+    uint64_t size_hint;         /* expected module size (Content-Length), 0 if unknown */
+    bool skip_body_validation;  /* the body consumer validates (a fused compiler) */
+    sl_body_cb on_body;
+    sl_section_cb on_section;
+    void *user;
+} sl_stream_options_t;
+
+/* Creates a stream. `options` may be NULL. */
+int sl_stream_new(const sl_stream_options_t *options, sl_stream_t **out);
+/* Feeds the next chunk. After the first error every call returns that error again. */
+int sl_stream_feed(sl_stream_t *stream, const void *data, size_t size);
+/* Declares the end of input; on success *out holds a new reference to the decoded module. */
+int sl_stream_finish(sl_stream_t *stream, sl_module_t **out);
+/* Ends the stream with SL_EABORTED (a client went away); later feeds are refused. */
+void sl_stream_abort(sl_stream_t *stream);
+/* Frees the stream and everything it decoded that nobody else references. Accepts NULL. */
+void sl_stream_free(sl_stream_t *stream);
+/* The stream's first error, or NULL while there is none. */
+const sl_error_t *sl_stream_error(const sl_stream_t *stream);
+/* Bytes accepted so far. */
+uint64_t sl_stream_offset(const sl_stream_t *stream);
+
+/* The whole-buffer path: the same decoder fed one chunk. `err` may be NULL. */
+int sl_module_decode(const void *bytes, size_t size, const sl_stream_options_t *options,
+                     sl_module_t **out, sl_error_t *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

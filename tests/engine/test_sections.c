@@ -1,0 +1,8 @@
+/* Placeholder until the suite lands. */
+#include "suite.h"
+
+Suite *
+sections_suite(void)
+{
+    return suite_create("sections");
+}
