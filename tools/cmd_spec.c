@@ -1,0 +1,216 @@
+/* `slipstream spec [--tier=none] [-v] PATH...`: runs WebAssembly spec-test scripts. This file
+ * reads the command line and turns PATHs into the list of .wast files; spec_run.c runs each file
+ * and spec_report.c prints the summary. */
+#include "cmd.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "spec_convert.h"
+#include "spec_report.h"
+#include "spec_run.h"
+
+/* Enough to see what kind of failure a file has without drowning the summary. */
+#define SPEC_MAX_FAILURES_SHOWN 10
+
+static const char usage[] = "usage: slipstream spec [--tier=none] [-v] PATH...\n";
+
+static void
+print_help(void)
+{
+    fputs(usage, stdout);
+    fputs("\n"
+          "Runs WebAssembly spec-test scripts. A PATH is a .wast file or a folder, whose *.wast\n"
+          "files run in name order (subfolders are not searched). Each file is converted with\n"
+          "wast2json ($SL_WAST2JSON if set, else from PATH) in a temporary folder.\n"
+          "\n"
+          "  --tier=none    decode and validate modules only (the default; execution tiers\n"
+          "                 come later); commands that need them are skipped\n"
+          "  -v, --verbose  print every failure, and a note where the engine's error message\n"
+          "                 differs from the one the test expects\n"
+          "\n"
+          "Prints a table per file, the skip reasons, and last \"N passed, N failed, N skipped\".\n"
+          "Exits 0 only when nothing failed.\n",
+          stdout);
+}
+
+typedef struct file_list {
+    spec_file_row_t *rows;
+    size_t n_rows;
+    size_t cap;
+} file_list_t;
+
+/* Takes ownership of `name`. */
+static int
+list_add(file_list_t *list, char *name)
+{
+    if (!name)
+        return -ENOMEM;
+    if (list->n_rows == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 64;
+        spec_file_row_t *rows = realloc(list->rows, cap * sizeof *rows);
+        if (!rows) {
+            free(name);
+            return -ENOMEM;
+        }
+        list->rows = rows;
+        list->cap = cap;
+    }
+    list->rows[list->n_rows++] = (spec_file_row_t){.name = name};
+    return 0;
+}
+
+static void
+list_free(file_list_t *list)
+{
+    for (size_t i = 0; i < list->n_rows; i++)
+        free(list->rows[i].name);
+    free(list->rows);
+}
+
+/* A PATH that yields no test files is a failure, not an empty pass: a wrong spec folder must
+ * not look like a green run. */
+static int
+add_broken_path(file_list_t *list, const char *path, const char *why)
+{
+    printf("%s: %s\n", path, why);
+    int rc = list_add(list, strdup(path));
+    if (rc == 0)
+        list->rows[list->n_rows - 1].tally.n_failed = 1;
+    return rc;
+}
+
+static int
+is_wast_name(const struct dirent *entry)
+{
+    size_t len = strlen(entry->d_name);
+    return entry->d_name[0] != '.' && len > 5 && strcmp(entry->d_name + len - 5, ".wast") == 0;
+}
+
+/* Byte order, not the locale's collation, so every machine runs files in the same order. */
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static char *
+join_path(const char *dir, const char *name)
+{
+    size_t dir_len = strlen(dir);
+    bool has_slash = dir_len > 0 && dir[dir_len - 1] == '/';
+    size_t size = dir_len + 1 + strlen(name) + 1;
+    char *path = malloc(size);
+    if (path)
+        snprintf(path, size, "%s%s%s", dir, has_slash ? "" : "/", name);
+    return path;
+}
+
+static int
+add_folder(file_list_t *list, const char *dir)
+{
+    struct dirent **entries = NULL;
+    int n = scandir(dir, &entries, is_wast_name, by_name);
+    if (n < 0)
+        return add_broken_path(list, dir, strerror(errno));
+    int rc = 0;
+    size_t n_added = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        char *path = join_path(dir, entries[i]->d_name);
+        struct stat st;
+        if (path && (stat(path, &st) < 0 || !S_ISREG(st.st_mode))) {
+            free(path); /* a folder or dangling link that happens to end in .wast */
+            continue;
+        }
+        rc = list_add(list, path);
+        n_added += rc == 0;
+    }
+    for (int i = 0; i < n; i++)
+        free(entries[i]);
+    free(entries);
+    if (rc == 0 && n_added == 0)
+        rc = add_broken_path(list, dir, "no .wast files in this folder");
+    return rc;
+}
+
+static int
+add_path(file_list_t *list, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return add_broken_path(list, path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return add_folder(list, path);
+    return list_add(list, strdup(path));
+}
+
+int
+cmd_spec(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"tier", required_argument, NULL, 't'},
+        {NULL, 0, NULL, 0},
+    };
+    spec_options_t run_options = {
+        .wast2json = spec_convert_program(),
+        .max_failures = SPEC_MAX_FAILURES_SHOWN,
+    };
+    file_list_t list = {0};
+    int status = CMD_USAGE;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "hv", options, NULL)) != -1) {
+        switch (opt) {
+        case 'h':
+            print_help();
+            status = CMD_OK;
+            goto out;
+        case 'v':
+            run_options.is_verbose = true;
+            break;
+        case 't':
+            /* Reserved for the execution tiers (baseline, top, tiered) as they land. */
+            if (strcmp(optarg, "none") != 0) {
+                fprintf(stderr, "slipstream spec: tier '%s' is not available yet\n", optarg);
+                goto out;
+            }
+            break;
+        default:
+            fputs(usage, stderr); /* getopt has already named the bad option */
+            goto out;
+        }
+    }
+    if (optind >= argc) {
+        fputs(usage, stderr);
+        goto out;
+    }
+
+    status = CMD_FAILED;
+    for (int i = optind; i < argc; i++) {
+        if (add_path(&list, argv[i]) < 0) {
+            fprintf(stderr, "slipstream spec: out of memory\n");
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < list.n_rows; i++) {
+        spec_file_row_t *row = &list.rows[i];
+        if (row->tally.n_failed == 0) /* broken PATHs are already counted and reported */
+            spec_run_file(row->name, &run_options, stdout, &row->tally);
+        fflush(stdout); /* progress shows while long files run */
+    }
+    spec_report_print(stdout, list.rows, list.n_rows);
+
+    status = CMD_OK;
+    for (size_t i = 0; i < list.n_rows; i++)
+        if (list.rows[i].tally.n_failed > 0)
+            status = CMD_FAILED;
+out:
+    list_free(&list);
+    return status;
+}

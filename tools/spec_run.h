@@ -1,0 +1,27 @@
+/* Runs one spec-test file: converts the .wast with wast2json in a private temporary folder,
+ * checks each command at the current tier, prints failures, and counts verdicts.
+ *
+ * Tier "none" (the only one so far): modules are decoded and validated; commands that need
+ * instantiation or execution are skipped with their reason (see spec_commands.def).
+ */
+#ifndef SL_TOOLS_SPEC_RUN_H
+#define SL_TOOLS_SPEC_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "spec_judge.h"
+
+typedef struct spec_options {
+    const char *wast2json; /* converter program, see spec_convert_program() */
+    bool is_verbose;       /* print every failure, and notes on differing error messages */
+    unsigned max_failures; /* failures printed per file when not verbose */
+} spec_options_t;
+
+/* Adds the verdicts of every command in `wast_path` to `tally` and prints failures to `out` as
+ * "FILE:LINE: COMMAND: expected ..., got ...". A file that cannot be converted or read counts as
+ * one failure, printed with its reason. Always removes its temporary folder before returning. */
+void spec_run_file(const char *wast_path, const spec_options_t *options, FILE *out,
+                   spec_tally_t *tally);
+
+#endif
