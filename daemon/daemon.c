@@ -1,0 +1,116 @@
+/* Start and stop of the daemon, and admission of new connections (see daemon.h). */
+#include "daemon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "routes.h"
+
+static void
+on_request(void *user, const http_request_t *req, response_t *res)
+{
+    routes_dispatch(user, req, res);
+}
+
+static void
+on_rejected_closed(uv_handle_t *handle)
+{
+    free(handle);
+}
+
+/* Accepts a client only to turn it away: 503 if the socket takes it at once, then close. A full
+ * daemon keeps no state for such a client, and an accept that is never made would stall the
+ * listener (libuv waits for it before accepting anything else). */
+static void
+reject(daemon_t *daemon)
+{
+    uv_tcp_t *client = malloc(sizeof *client);
+    if (client == NULL || uv_tcp_init(daemon->loop, client) < 0) {
+        free(client);
+        LOG(LOG_LEVEL_ERROR, "cannot turn a client away: out of memory");
+        return;
+    }
+    if (listener_accept(&daemon->listener, client) == 0) {
+        response_t res;
+        char *data;
+        size_t size;
+        response_init(&res);
+        res.connection = "close";
+        if (response_error(&res, 503, "the daemon is at max_connections (%llu)",
+                           (unsigned long long)daemon->config.max_connections) == 0 &&
+            response_render(&res, &data, &size) == 0) {
+            uv_buf_t buf = uv_buf_init(data, (unsigned)size);
+            uv_try_write((uv_stream_t *)client, &buf, 1); /* best effort: never waits */
+            free(data);
+        }
+        response_fini(&res);
+    }
+    uv_close((uv_handle_t *)client, on_rejected_closed);
+}
+
+static void
+on_connection(listener_t *listener)
+{
+    daemon_t *daemon = listener->user;
+    conn_t *conn;
+
+    if (daemon->conns.n_conns >= daemon->config.max_connections) {
+        if (!daemon->is_full)
+            LOG(LOG_LEVEL_WARN, "max_connections (%llu) reached: turning clients away with 503",
+                (unsigned long long)daemon->config.max_connections);
+        daemon->is_full = true;
+        reject(daemon);
+        return;
+    }
+    daemon->is_full = false;
+    int rc = conn_accept(listener, &daemon->conns, &daemon->conn_options, &conn);
+    if (rc < 0) {
+        LOG(LOG_LEVEL_WARN, "cannot accept a connection: %s", uv_strerror(rc));
+        if (rc == UV_ENOMEM)
+            reject(daemon);
+    }
+}
+
+void
+daemon_init(daemon_t *daemon, uv_loop_t *loop, const config_t *config)
+{
+    memset(daemon, 0, sizeof *daemon);
+    daemon->loop = loop;
+    daemon->config = *config;
+    daemon->conn_options = (conn_options_t){
+        .max_header_size = config->max_header_size,
+        .idle_timeout_ms = config->idle_timeout_ms,
+        .header_timeout_ms = config->header_timeout_ms,
+        .on_request = on_request,
+        .user = daemon,
+    };
+}
+
+int
+daemon_start(daemon_t *daemon)
+{
+    int rc = listener_start(&daemon->listener, daemon->loop, &daemon->config.listen, on_connection,
+                            daemon);
+    if (rc < 0) {
+        char addr[80];
+        config_addr_format(&daemon->config.listen, addr, sizeof addr);
+        LOG(LOG_LEVEL_ERROR, "cannot listen on %s: %s", addr, uv_strerror(rc));
+        return rc;
+    }
+    LOG(LOG_LEVEL_INFO, "listening on %s", daemon->listener.url);
+    return 0;
+}
+
+void
+daemon_stop(daemon_t *daemon)
+{
+    if (daemon->is_stopping)
+        return;
+    daemon->is_stopping = true;
+    listener_close(&daemon->listener);
+    if (daemon->conns.n_conns > 0)
+        LOG(LOG_LEVEL_INFO, "closing %zu connection%s", daemon->conns.n_conns,
+            daemon->conns.n_conns == 1 ? "" : "s");
+    conn_list_close_all(&daemon->conns);
+}

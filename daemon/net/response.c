@@ -1,0 +1,153 @@
+/* Response rendering and the status table (see response.h). */
+#include "response.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "daemon_build.h"
+#include "slipstream.h"
+
+/* Every status the daemon sends: its reason phrase and, for errors, the "kind" of the JSON body. */
+static const struct {
+    int status;
+    const char *reason;
+    const char *kind;
+} statuses[] = {
+    {100, "Continue", NULL},
+    {200, "OK", NULL},
+    {400, "Bad Request", "bad_request"},
+    {404, "Not Found", "not_found"},
+    {405, "Method Not Allowed", "method_not_allowed"},
+    {408, "Request Timeout", "request_timeout"},
+    {413, "Content Too Large", "too_large"},
+    {414, "URI Too Long", "uri_too_long"},
+    {431, "Request Header Fields Too Large", "headers_too_large"},
+    {500, "Internal Server Error", "internal"},
+    {503, "Service Unavailable", "overloaded"},
+};
+
+#define N_STATUSES (sizeof statuses / sizeof statuses[0])
+
+const char *
+response_reason(int status)
+{
+    for (size_t i = 0; i < N_STATUSES; i++)
+        if (statuses[i].status == status)
+            return statuses[i].reason;
+    return "Unknown";
+}
+
+const char *
+response_kind(int status)
+{
+    for (size_t i = 0; i < N_STATUSES; i++)
+        if (statuses[i].status == status && statuses[i].kind != NULL)
+            return statuses[i].kind;
+    return "internal";
+}
+
+void
+response_init(response_t *res)
+{
+    *res = (response_t){.status = 500};
+}
+
+void
+response_fini(response_t *res)
+{
+    free(res->body);
+    res->body = NULL;
+    res->body_size = 0;
+}
+
+int
+response_json(response_t *res, int status, const json_t *json)
+{
+    char *text = json_dumps(json, JSON_COMPACT);
+    if (text == NULL)
+        return SL_ENOMEM;
+    free(res->body);
+    res->status = status;
+    res->body = text;
+    res->body_size = strlen(text);
+    return 0;
+}
+
+int
+response_error(response_t *res, int status, const char *fmt, ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+
+    /* jansson refuses text that is not UTF-8; messages may quote client bytes, so keep ASCII. */
+    for (char *p = message; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            *p = '?';
+
+    json_t *body =
+        json_pack("{s:{s:s,s:s}}", "error", "kind", response_kind(status), "message", message);
+    if (body == NULL)
+        return SL_ENOMEM;
+    int rc = response_json(res, status, body);
+    json_decref(body);
+    return rc;
+}
+
+/* IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT". Not strftime, whose names follow the locale. */
+static void
+format_date(time_t now, char *buf, size_t size)
+{
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct tm tm;
+    if (gmtime_r(&now, &tm) == NULL) {
+        buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+             months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int
+response_render(const response_t *res, char **out, size_t *out_size)
+{
+    char head[640];
+    char date[64];
+
+    format_date(time(NULL), date, sizeof date);
+
+    int n =
+        snprintf(head, sizeof head,
+                 "HTTP/1.1 %d %s\r\n"
+                 "Date: %s\r\n"
+                 "Server: slipstream/" SL_VERSION "\r\n"
+                 "%s%s%s"
+                 "%s%s%s"
+                 "%s"
+                 "Content-Length: %zu\r\n"
+                 "\r\n",
+                 res->status, response_reason(res->status), date, res->allow[0] ? "Allow: " : "",
+                 res->allow, res->allow[0] ? "\r\n" : "", res->connection ? "Connection: " : "",
+                 res->connection ? res->connection : "", res->connection ? "\r\n" : "",
+                 res->body ? "Content-Type: application/json\r\n" : "", res->body_size);
+    if (n < 0 || (size_t)n >= sizeof head)
+        return SL_EARG;
+
+    size_t body_size = res->is_head ? 0 : res->body_size;
+    char *buf = malloc((size_t)n + body_size);
+    if (buf == NULL)
+        return SL_ENOMEM;
+    memcpy(buf, head, (size_t)n);
+    if (body_size > 0)
+        memcpy(buf + n, res->body, body_size);
+    *out = buf;
+    *out_size = (size_t)n + body_size;
+    return 0;
+}
