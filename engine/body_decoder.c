@@ -367,16 +367,18 @@ read_locals(body_validator_t *v, const sl_functype_t *type)
     if (!reader_count(r, 2, &n_groups))
         return false;
     const uint8_t *groups = r->p;
-    uint64_t total = type->n_params;
+    uint64_t declared = 0;
     for (uint32_t i = 0; i < n_groups; i++) { /* first pass: the total, before allocating */
         uint32_t n;
         sl_valtype_t t;
         if (!reader_u32(r, &n) || !read_valtype(r, &t))
             return false;
-        total += n;
-        if (total > UINT32_MAX) /* spec: the number of locals must fit in a u32 */
+        declared += n;
+        /* spec: binary format, code section: fewer than 2^32 declared locals */
+        if (declared > UINT32_MAX)
             return reader_fail(r, SL_EMALFORMED, "too many locals");
     }
+    uint64_t total = declared + type->n_params;
     if (total > v->limits.max_locals)
         return reader_fail(r, SL_ELIMIT, "too many locals: %llu (limit %u)",
                            (unsigned long long)total, v->limits.max_locals);
@@ -768,8 +770,10 @@ skip_immediates(body_validator_t *v, const sl_opcode_info_t *info)
 }
 
 /* After a type error, the rest of the body is still decoded: the spec decodes a module before
- * validating it, so a malformed encoding later in the same body is the error to report. Only
- * nesting is tracked. Returns true if the body decodes cleanly. */
+ * validating it, so a malformed encoding later in the same body is the error to report. Only the
+ * kinds of the open blocks are tracked (an else must close an if); the control stack still holds
+ * the `depth` frames that were open at the failing instruction. Returns true if the body decodes
+ * cleanly. */
 static bool
 decode_rest(body_validator_t *v, uint32_t depth)
 {
@@ -781,10 +785,19 @@ decode_rest(body_validator_t *v, uint32_t depth)
         unsigned op = 0;
         if (!read_opcode(v, &op) || !skip_immediates(v, &sl_opcode_info[op]))
             return false;
-        if (op == SL_OP_BLOCK || op == SL_OP_LOOP || op == SL_OP_IF)
-            depth++;
-        else if (op == SL_OP_END)
+        if (op == SL_OP_BLOCK || op == SL_OP_LOOP || op == SL_OP_IF) {
+            if (depth == v->cap_ctrls &&
+                !reserve(v, (void **)&v->ctrls, &v->cap_ctrls, depth + 1, sizeof *v->ctrls,
+                         v->limits.max_control_depth, "control nesting"))
+                return false;
+            v->ctrls[depth++].opcode = (uint8_t)op;
+        } else if (op == SL_OP_ELSE) {
+            if (v->ctrls[depth - 1].opcode != SL_OP_IF)
+                return MALFORMED(v, "else without a matching if");
+            v->ctrls[depth - 1].opcode = SL_OP_ELSE;
+        } else if (op == SL_OP_END) {
             depth--;
+        }
     }
     if (r->p != r->end)
         return reader_fail(r, SL_EMALFORMED, "operators remaining after end of function");

@@ -35,6 +35,7 @@ module_new(uint64_t max_size, size_t arena_budget, sl_module_t **out)
     arena_init(&m->arena, arena_budget);
     if (max_size > SIZE_MAX / 2)
         max_size = SIZE_MAX / 2;
+    m->wire_limit = (size_t)max_size;
     m->wire_reserved = page_round(max_size ? (size_t)max_size : 1);
     void *p = mmap(NULL, m->wire_reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
@@ -50,7 +51,7 @@ module_new(uint64_t max_size, size_t arena_budget, sl_module_t **out)
 int
 wire_append(sl_module_t *m, const uint8_t *data, size_t size)
 {
-    if (size > m->wire_reserved - m->wire_size)
+    if (size > m->wire_limit - m->wire_size)
         return SL_ELIMIT;
     size_t need = m->wire_size + size;
     if (need > m->wire_committed) {

@@ -101,6 +101,7 @@ struct sl_module {
 
     uint8_t *wire;      /* the module's bytes, see wire_bytes.h */
     size_t wire_size;
+    size_t wire_limit;     /* the largest module accepted (sl_limits_t.max_module_size) */
     size_t wire_committed; /* read-write prefix of the reservation */
     size_t wire_reserved;
 

@@ -1,7 +1,12 @@
 /* One parser per non-code section (spec: binary format, modules; validation, modules). Each runs
  * once its section's payload is complete, decodes it into the module and validates what can be
  * validated with what came before: the section order guarantees every index space a section
- * refers to is already known. */
+ * refers to is already known.
+ *
+ * Decoding and validation are interleaved, so in these sections the first error in byte order is
+ * the one reported, malformed or invalid. (Function bodies go further, see decode_rest in
+ * body_decoder.c; across sections a streaming decoder cannot wait for later bytes to rank an
+ * error it already has.) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,7 +155,7 @@ decode_types(decoder_t *d, reader_t *r)
         if (!reader_u8(r, &form))
             return false;
         if (form != 0x60)
-            return reader_fail_at(r, at, SL_EMALFORMED, "integer representation too long");
+            return reader_fail_at(r, at, SL_EMALFORMED, "malformed function type 0x%02x", form);
         if (!reader_u32(r, &t->n_params) ||
             !read_types(r, t->n_params, d->limits->max_params, "parameters", &t->params) ||
             !reader_u32(r, &t->n_results) ||

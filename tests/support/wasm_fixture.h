@@ -1,6 +1,6 @@
 /* Helpers for tests that decode hand-written module bytes: decode in one call, or feed a stream in
- * two chunks or byte by byte, and keep only the outcome (code and sl_error_t). The module, if any,
- * is dropped. Not thread-safe only in the sense that each call owns its stream. */
+ * two chunks or byte by byte, and keep only the outcome (code and sl_error_t). Each call owns its
+ * stream and drops the module, if any, before returning. */
 #ifndef SL_WASM_FIXTURE_H
 #define SL_WASM_FIXTURE_H
 
