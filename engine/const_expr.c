@@ -29,7 +29,7 @@ reject_opcode(reader_t *r, uint64_t at, uint8_t byte)
 }
 
 bool
-const_expr_decode(decoder_t *d, reader_t *r, sl_valtype_t expected, sl_const_expr_t *out)
+const_expr_decode(decoder_t *d, reader_t *r, sl_valtype_t expected, module_const_expr_t *out)
 {
     sl_module_t *m = d->module;
     uint64_t start = reader_offset(r);

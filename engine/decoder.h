@@ -22,7 +22,7 @@ bool code_count_check(decoder_t *d, reader_t *r, uint32_t count);
 
 /* Decodes and validates a constant expression ending in `end` whose type must be `expected`
  * (spec: validation, constant expressions, in the context C' of imported globals only). */
-bool const_expr_decode(decoder_t *d, reader_t *r, sl_valtype_t expected, sl_const_expr_t *out);
+bool const_expr_decode(decoder_t *d, reader_t *r, sl_valtype_t expected, module_const_expr_t *out);
 
 /* Reads a value type byte; a malformed byte is an error. */
 bool read_valtype(reader_t *r, sl_valtype_t *out);

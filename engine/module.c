@@ -143,7 +143,7 @@ sl_module_import(const sl_module_t *m, uint32_t i, sl_import_info_t *out)
 {
     if (i >= m->n_imports)
         return SL_EARG;
-    const sl_import_t *imp = &m->imports[i];
+    const module_import_t *imp = &m->imports[i];
     out->module = (const char *)m->wire + imp->module.offset;
     out->module_len = imp->module.len;
     out->name = (const char *)m->wire + imp->name.offset;
@@ -158,7 +158,7 @@ sl_module_export(const sl_module_t *m, uint32_t i, sl_export_info_t *out)
 {
     if (i >= m->n_exports)
         return SL_EARG;
-    const sl_export_t *exp = &m->exports[i];
+    const module_export_t *exp = &m->exports[i];
     out->name = (const char *)m->wire + exp->name.offset;
     out->name_len = exp->name.len;
     out->kind = (sl_extern_kind_t)exp->kind;

@@ -19,81 +19,81 @@
 /* Spec: 2^16 pages of 64 KiB for a 32-bit memory. */
 #define SL_MAX_MEMORY_PAGES 65536u
 
-typedef struct sl_limits_range {
+typedef struct module_limits_range {
     uint64_t min, max;
     bool has_max;
-} sl_limits_range_t;
+} module_limits_range_t;
 
 /* A constant expression (spec: validation, constant expressions), kept as its bytes for
  * evaluation at instantiation, plus its result type. */
-typedef struct sl_const_expr {
+typedef struct module_const_expr {
     uint32_t offset; /* in the wire bytes */
     uint32_t size;   /* up to and including the final end */
     sl_valtype_t type;
-} sl_const_expr_t;
+} module_const_expr_t;
 
-typedef struct sl_name {
+typedef struct module_name {
     uint32_t offset; /* in the wire bytes */
     uint32_t len;
-} sl_name_t;
+} module_name_t;
 
-typedef struct sl_func {
+typedef struct module_func {
     uint32_t type_index;
     uint32_t body_offset; /* first byte of the body (after its size), 0 for imports and until in */
     uint32_t body_size;
-} sl_func_t;
+} module_func_t;
 
-typedef struct sl_table {
+typedef struct module_table {
     sl_valtype_t elem_type;
-    sl_limits_range_t limits;
-} sl_table_t;
+    module_limits_range_t limits;
+} module_table_t;
 
-typedef struct sl_memory {
-    sl_limits_range_t limits; /* in pages */
-} sl_memory_t;
+typedef struct module_memory {
+    module_limits_range_t limits; /* in pages */
+} module_memory_t;
 
-typedef struct sl_global {
+typedef struct module_global {
     sl_valtype_t type;
     bool is_mutable;
-    sl_const_expr_t init; /* unused for imports */
-} sl_global_t;
+    module_const_expr_t init; /* unused for imports */
+} module_global_t;
 
-typedef struct sl_import {
-    sl_name_t module, name;
+typedef struct module_import {
+    module_name_t module, name;
     uint8_t kind;   /* sl_extern_kind_t */
     uint32_t index; /* in that kind's index space */
-} sl_import_t;
+} module_import_t;
 
-typedef struct sl_export {
-    sl_name_t name;
+typedef struct module_export {
+    module_name_t name;
     uint8_t kind;
     uint32_t index;
-} sl_export_t;
+} module_export_t;
 
-typedef enum sl_segment_mode {
-    SL_SEGMENT_ACTIVE,
-    SL_SEGMENT_PASSIVE,
-    SL_SEGMENT_DECLARATIVE,
-} sl_segment_mode_t;
+typedef enum module_segment_mode {
+    MODULE_SEGMENT_ACTIVE,
+    MODULE_SEGMENT_PASSIVE,
+    MODULE_SEGMENT_DECLARATIVE,
+} module_segment_mode_t;
 
-typedef struct sl_elem {
-    uint8_t mode; /* sl_segment_mode_t */
+typedef struct module_elem {
+    uint8_t mode; /* module_segment_mode_t */
     sl_valtype_t type;
     uint32_t table;
-    sl_const_expr_t offset;
+    module_const_expr_t offset;
     uint32_t n_items;
     /* Exactly one is set: function indices (the funcidx encodings) or expressions. */
     uint32_t *func_indices;
-    sl_const_expr_t *exprs;
-} sl_elem_t;
+    module_const_expr_t *exprs;
+} module_elem_t;
 
-typedef struct sl_data {
+typedef struct module_data {
     uint8_t mode;
     uint32_t memory;
-    sl_const_expr_t offset;
+    module_const_expr_t offset;
     uint32_t bytes_offset; /* in the wire bytes */
     uint32_t size;
-} sl_data_t;
+} module_data_t;
 
 struct sl_module {
     atomic_uint refs;
@@ -109,30 +109,30 @@ struct sl_module {
     sl_functype_t *types;
 
     uint32_t n_imports;
-    sl_import_t *imports;
+    module_import_t *imports;
 
     uint32_t n_funcs, n_imported_funcs; /* imports first in every index space */
-    sl_func_t *funcs;
+    module_func_t *funcs;
     uint32_t n_tables, n_imported_tables;
-    sl_table_t *tables;
+    module_table_t *tables;
     uint32_t n_memories, n_imported_memories;
-    sl_memory_t *memories;
+    module_memory_t *memories;
     uint32_t n_globals, n_imported_globals;
-    sl_global_t *globals;
+    module_global_t *globals;
 
     uint32_t n_exports;
-    sl_export_t *exports;
+    module_export_t *exports;
 
     bool has_start;
     uint32_t start;
 
     uint32_t n_elems;
-    sl_elem_t *elems;
+    module_elem_t *elems;
 
     bool has_data_count;
     uint32_t data_count;
     uint32_t n_datas;
-    sl_data_t *datas;
+    module_data_t *datas;
 
     /* spec: C.refs, the functions that ref.func may name in code (set bits). */
     uint8_t *declared_funcs;
@@ -144,7 +144,7 @@ struct sl_module {
      * may run on several threads), checked when the module is complete. */
     atomic_uint data_index_bound;
 
-    sl_name_t *func_names; /* from the "name" section, or NULL */
+    module_name_t *func_names; /* from the "name" section, or NULL */
 };
 
 /* Creates an empty module holding one reference, with wire bytes reserved for `max_size`. */

@@ -55,7 +55,7 @@ read_reftype(reader_t *r, sl_valtype_t *out)
 
 /* spec: binary format, limits. `max` bounds both ends (memory pages), 0 for u32 only. */
 static bool
-read_limits(reader_t *r, sl_limits_range_t *out, uint64_t bound, const char *bound_message)
+read_limits(reader_t *r, module_limits_range_t *out, uint64_t bound, const char *bound_message)
 {
     uint8_t flag;
     uint32_t v;
@@ -87,20 +87,20 @@ read_limits(reader_t *r, sl_limits_range_t *out, uint64_t bound, const char *bou
 }
 
 static bool
-read_table_type(reader_t *r, sl_table_t *out)
+read_table_type(reader_t *r, module_table_t *out)
 {
     return read_reftype(r, &out->elem_type) && read_limits(r, &out->limits, 0, NULL);
 }
 
 static bool
-read_memory_type(reader_t *r, sl_memory_t *out)
+read_memory_type(reader_t *r, module_memory_t *out)
 {
     return read_limits(r, &out->limits, SL_MAX_MEMORY_PAGES,
                        "memory size must be at most 65536 pages (4GiB)");
 }
 
 static bool
-read_global_type(reader_t *r, sl_global_t *out)
+read_global_type(reader_t *r, module_global_t *out)
 {
     uint8_t mut;
     if (!read_valtype(r, &out->type))
@@ -114,10 +114,10 @@ read_global_type(reader_t *r, sl_global_t *out)
     return true;
 }
 
-static sl_name_t
+static module_name_t
 name_at(const reader_t *r, const uint8_t *p, uint32_t len)
 {
-    return p ? (sl_name_t){(uint32_t)(p - r->base), len} : (sl_name_t){0, 0};
+    return p ? (module_name_t){(uint32_t)(p - r->base), len} : (module_name_t){0, 0};
 }
 
 /* ---- type section (1) ------------------------------------------------------------------------ */
@@ -173,9 +173,9 @@ decode_types(decoder_t *d, reader_t *r)
 typedef struct import_desc {
     union {
         uint32_t type_index;
-        sl_table_t table;
-        sl_memory_t memory;
-        sl_global_t global;
+        module_table_t table;
+        module_memory_t memory;
+        module_global_t global;
     } u;
 } import_desc_t;
 
@@ -195,7 +195,7 @@ decode_imports(decoder_t *d, reader_t *r)
     uint32_t counts[4] = {0};
     bool ok = true;
     for (uint32_t i = 0; ok && i < n; i++) {
-        sl_import_t *imp = &m->imports[i];
+        module_import_t *imp = &m->imports[i];
         const uint8_t *p = NULL;
         uint32_t len = 0;
         uint8_t kind;
@@ -246,7 +246,7 @@ decode_imports(decoder_t *d, reader_t *r)
             ok = fail_alloc(d, r);
     }
     for (uint32_t i = 0; ok && i < n; i++) {
-        const sl_import_t *imp = &m->imports[i];
+        const module_import_t *imp = &m->imports[i];
         switch (imp->kind) {
         case SL_EXTERN_FUNC: m->funcs[imp->index].type_index = descs[i].u.type_index; break;
         case SL_EXTERN_TABLE: m->tables[imp->index] = descs[i].u.table; break;
@@ -284,7 +284,7 @@ decode_functions(decoder_t *d, reader_t *r)
     if (!reader_count(r, 1, &n) ||
         !check_limit(r, (uint64_t)m->n_funcs + n, d->limits->max_functions, "functions"))
         return false;
-    sl_func_t *funcs = extend_space(d, m->funcs, m->n_funcs, n, sizeof *funcs);
+    module_func_t *funcs = extend_space(d, m->funcs, m->n_funcs, n, sizeof *funcs);
     if (!funcs)
         return fail_alloc(d, r);
     for (uint32_t i = 0; i < n; i++) {
@@ -311,7 +311,7 @@ decode_tables(decoder_t *d, reader_t *r)
     if (!reader_count(r, 1, &n) ||
         !check_limit(r, (uint64_t)m->n_tables + n, d->limits->max_tables, "tables"))
         return false;
-    sl_table_t *tables = extend_space(d, m->tables, m->n_tables, n, sizeof *tables);
+    module_table_t *tables = extend_space(d, m->tables, m->n_tables, n, sizeof *tables);
     if (!tables)
         return fail_alloc(d, r);
     for (uint32_t i = 0; i < n; i++)
@@ -332,7 +332,7 @@ decode_memories(decoder_t *d, reader_t *r)
         return false;
     if ((uint64_t)m->n_memories + n > 1) /* spec 2.0: at most one memory */
         return FAIL_INVALID(r, at, "multiple memories");
-    sl_memory_t *memories = extend_space(d, m->memories, m->n_memories, n, sizeof *memories);
+    module_memory_t *memories = extend_space(d, m->memories, m->n_memories, n, sizeof *memories);
     if (!memories)
         return fail_alloc(d, r);
     for (uint32_t i = 0; i < n; i++)
@@ -353,12 +353,12 @@ decode_globals(decoder_t *d, reader_t *r)
     if (!reader_count(r, 1, &n) ||
         !check_limit(r, (uint64_t)m->n_globals + n, d->limits->max_globals, "globals"))
         return false;
-    sl_global_t *globals = extend_space(d, m->globals, m->n_globals, n, sizeof *globals);
+    module_global_t *globals = extend_space(d, m->globals, m->n_globals, n, sizeof *globals);
     if (!globals)
         return fail_alloc(d, r);
     m->globals = globals; /* const exprs read the imported prefix */
     for (uint32_t i = 0; i < n; i++) {
-        sl_global_t *g = &globals[m->n_globals + i];
+        module_global_t *g = &globals[m->n_globals + i];
         if (!read_global_type(r, g) || !const_expr_decode(d, r, g->type, &g->init))
             return false;
     }
@@ -397,7 +397,7 @@ decode_exports(decoder_t *d, reader_t *r)
     static const char *const space_name[4] = {"function", "table", "memory", "global"};
     bool ok = true;
     for (uint32_t i = 0; ok && i < n; i++) {
-        sl_export_t *e = &m->exports[i];
+        module_export_t *e = &m->exports[i];
         const uint8_t *p = NULL;
         uint32_t len = 0;
         uint64_t name_at_offset = reader_offset(r);
@@ -425,7 +425,7 @@ decode_exports(decoder_t *d, reader_t *r)
                 slots[s] = i + 1;
                 break;
             }
-            const sl_export_t *other = &m->exports[slots[s] - 1];
+            const module_export_t *other = &m->exports[slots[s] - 1];
             if (other->name.len == len && memcmp(m->wire + other->name.offset, p, len) == 0) {
                 ok = FAIL_INVALID(r, name_at_offset, "duplicate export name");
                 break;
@@ -458,7 +458,7 @@ decode_start(decoder_t *d, reader_t *r)
 /* ---- element section (9) --------------------------------------------------------------------- */
 
 static bool
-decode_elem_items(decoder_t *d, reader_t *r, sl_elem_t *e, bool has_exprs)
+decode_elem_items(decoder_t *d, reader_t *r, module_elem_t *e, bool has_exprs)
 {
     sl_module_t *m = d->module;
     if (!reader_count(r, 1, &e->n_items) ||
@@ -499,7 +499,7 @@ decode_elems(decoder_t *d, reader_t *r)
     if (!m->elems && n)
         return fail_alloc(d, r);
     for (uint32_t i = 0; i < n; i++) {
-        sl_elem_t *e = &m->elems[i];
+        module_elem_t *e = &m->elems[i];
         uint32_t flags;
         uint64_t at = reader_offset(r);
         if (!reader_u32(r, &flags))
@@ -510,8 +510,8 @@ decode_elems(decoder_t *d, reader_t *r)
         if (flags > 7)
             return reader_fail_at(r, at, SL_EMALFORMED, "malformed elements segment kind");
         bool is_active = !(flags & 1), has_table = (flags & 3) == 2, has_exprs = flags & 4;
-        e->mode = is_active ? SL_SEGMENT_ACTIVE
-                            : (flags & 2) ? SL_SEGMENT_DECLARATIVE : SL_SEGMENT_PASSIVE;
+        e->mode = is_active ? MODULE_SEGMENT_ACTIVE
+                            : (flags & 2) ? MODULE_SEGMENT_DECLARATIVE : MODULE_SEGMENT_PASSIVE;
         e->type = SL_TYPE_FUNCREF;
         at = reader_offset(r);
         if (has_table && !reader_u32(r, &e->table))
@@ -575,18 +575,18 @@ decode_datas(decoder_t *d, reader_t *r)
     if (!m->datas && n)
         return fail_alloc(d, r);
     for (uint32_t i = 0; i < n; i++) {
-        sl_data_t *s = &m->datas[i];
+        module_data_t *s = &m->datas[i];
         uint32_t flags;
         at = reader_offset(r);
         if (!reader_u32(r, &flags))
             return false;
         if (flags > 2)
             return reader_fail_at(r, at, SL_EMALFORMED, "malformed data segment kind");
-        s->mode = flags == 1 ? SL_SEGMENT_PASSIVE : SL_SEGMENT_ACTIVE;
+        s->mode = flags == 1 ? MODULE_SEGMENT_PASSIVE : MODULE_SEGMENT_ACTIVE;
         at = reader_offset(r);
         if (flags == 2 && !reader_u32(r, &s->memory))
             return false;
-        if (s->mode == SL_SEGMENT_ACTIVE) {
+        if (s->mode == MODULE_SEGMENT_ACTIVE) {
             if (s->memory >= m->n_memories)
                 return FAIL_INVALID(r, at, "unknown memory %u", s->memory);
             if (!const_expr_decode(d, r, SL_TYPE_I32, &s->offset))
@@ -627,7 +627,7 @@ decode_function_names(decoder_t *d, reader_t *outer)
         }
         if (!reader_count(&r, 2, &n) || !m->n_funcs)
             return;
-        sl_name_t *names = arena_alloc_array(&m->arena, m->n_funcs, sizeof *names);
+        module_name_t *names = arena_alloc_array(&m->arena, m->n_funcs, sizeof *names);
         if (!names)
             return;
         for (uint32_t i = 0; i < n; i++) {

@@ -159,7 +159,7 @@ deliver_body(sl_stream_t *s)
 {
     sl_module_t *m = s->module;
     uint32_t func_index = m->n_imported_funcs + m->n_code_bodies;
-    sl_func_t *f = &m->funcs[func_index];
+    module_func_t *f = &m->funcs[func_index];
     f->body_offset = (uint32_t)s->pos;
     f->body_size = s->body_size;
     m->n_code_bodies++;
