@@ -10,7 +10,7 @@ build_packages=(
   libuv1-dev node-llhttp libcurl4-openssl-dev libssl-dev
   libjansson-dev libinih-dev libsystemd-dev check
 )
-test_packages=(wabt curl clang libclang-rt-14-dev python3)
+test_packages=(wabt curl clang libclang-rt-14-dev python3 libcapstone-dev)
 
 case "${1:-build}" in
   build) wanted=("${build_packages[@]}") ;;
