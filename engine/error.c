@@ -98,3 +98,15 @@ error_clear(sl_error_t *err)
     err->body_offset = 0;
     err->message[0] = '\0';
 }
+
+static const char *const trap_messages[] = {
+#define TRAP(name, msg) msg,
+#include "traps.def"
+#undef TRAP
+};
+
+const char *
+sl_trap_message(int code)
+{
+    return code > 0 && code <= SL_N_TRAPS_ ? trap_messages[code - 1] : "unknown trap";
+}

@@ -145,6 +145,8 @@ struct sl_module {
     atomic_uint data_index_bound;
 
     module_name_t *func_names; /* from the "name" section, or NULL */
+
+    struct module_code *code; /* compiled code (runtime.h), NULL for a decode-only module */
 };
 
 /* Creates an empty module holding one reference, with wire bytes reserved for `max_size`. */

@@ -132,9 +132,10 @@ typedef struct sl_stream sl_stream_t;
 /* A complete function body: `body` points into the module's wire bytes and stays valid while the
  * module lives (take a reference to keep it past the stream). `module` is still being decoded:
  * only what precedes the code section is readable. Called on the feeding thread; a non-zero return
- * ends the stream with that error code. */
+ * ends the stream with that error code, and the consumer may describe it in `err` (a fused
+ * compiler's validation error, say); otherwise the stream writes a generic message. */
 typedef int (*sl_body_cb)(void *user, sl_module_t *module, uint32_t func_index,
-                          const uint8_t *body, size_t size);
+                          const uint8_t *body, size_t size, sl_error_t *err);
 
 /* A section has been decoded (custom sections included). */
 typedef void (*sl_section_cb)(void *user, unsigned section_id, uint64_t offset, uint64_t size);
@@ -166,6 +167,139 @@ uint64_t sl_stream_offset(const sl_stream_t *stream);
 /* The whole-buffer path: the same decoder fed one chunk. `err` may be NULL. */
 int sl_module_decode(const void *bytes, size_t size, const sl_stream_options_t *options,
                      sl_module_t **out, sl_error_t *err);
+
+
+/* ---- runtime: engine, stores, values ----------------------------------------------------------
+ *
+ * An engine holds what compiled code needs process-wide (executable memory, trap handling) and
+ * compiles modules. A store owns runtime objects (instances, functions, tables, memories,
+ * globals): they live until the store is freed, as in the spec's store. A store and everything in
+ * it is used by one thread at a time; modules and the engine may be shared between threads.
+ */
+
+typedef struct sl_engine sl_engine_t;
+typedef struct sl_store sl_store_t;
+typedef struct sl_instance sl_instance_t;
+typedef struct sl_func sl_func_t;
+typedef struct sl_table sl_table_t;
+typedef struct sl_memory sl_memory_t;
+typedef struct sl_global sl_global_t;
+
+/* Value types, as the binary format encodes them. */
+enum {
+    SL_I32 = 0x7f,
+    SL_I64 = 0x7e,
+    SL_F32 = 0x7d,
+    SL_F64 = 0x7c,
+    SL_V128 = 0x7b,
+    SL_FUNCREF = 0x70,
+    SL_EXTERNREF = 0x6f,
+};
+
+typedef struct sl_value {
+    uint8_t type; /* SL_I32 ... SL_EXTERNREF */
+    union {
+        int32_t i32;
+        int64_t i64;
+        uint32_t f32; /* bit pattern: NaN payloads survive */
+        uint64_t f64;
+        uint8_t v128[16];
+        sl_func_t *funcref;  /* NULL is ref.null func */
+        void *externref;     /* NULL is ref.null extern */
+    } of;
+} sl_value_t;
+
+/* Traps (traps.def): what running wasm code can end with. */
+enum sl_trap_row_ {
+#define TRAP(name, msg) SL_TRAP_ROW_##name,
+#include "traps.def"
+#undef TRAP
+    SL_N_TRAPS_
+};
+enum {
+    SL_TRAP_NONE = 0,
+#define TRAP(name, msg) SL_TRAP_##name = SL_TRAP_ROW_##name + 1,
+#include "traps.def"
+#undef TRAP
+};
+
+typedef struct sl_trap {
+    int code;            /* SL_TRAP_*, 0 if none */
+    uint32_t func_index; /* where it happened, if known, else SL_NO_INDEX */
+    char message[128];   /* the spec's message, e.g. "integer divide by zero" */
+} sl_trap_t;
+
+const char *sl_trap_message(int code);
+
+typedef enum sl_tier {
+    SL_TIER_BASELINE = 1, /* single-pass compiler */
+} sl_tier_t;
+
+typedef struct sl_engine_options {
+    sl_tier_t tier;
+    bool lazy; /* compile each function on its first call */
+} sl_engine_options_t;
+
+/* `options` may be NULL (baseline, eager). Free the engine after every module and store. */
+int sl_engine_new(const sl_engine_options_t *options, sl_engine_t **out);
+void sl_engine_free(sl_engine_t *engine);
+
+/* Decodes, validates and compiles a whole module. */
+int sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module_t **out,
+                      sl_error_t *err);
+
+int sl_store_new(sl_engine_t *engine, sl_store_t **out);
+void sl_store_free(sl_store_t *store); /* frees every object of the store; accepts NULL */
+/* Makes wasm code running in the store trap with SL_TRAP_INTERRUPTED at its next function entry
+ * or loop iteration (or the next call, if none is running). Any thread; async-signal-safe. */
+void sl_store_interrupt(sl_store_t *store);
+
+/* ---- runtime: externals ---------------------------------------------------------------------- */
+
+typedef struct sl_extern {
+    sl_extern_kind_t kind;
+    union {
+        sl_func_t *func;
+        sl_table_t *table;
+        sl_memory_t *memory;
+        sl_global_t *global;
+    } of;
+} sl_extern_t;
+
+/* A host function. It returns 0, or a trap code to make the calling wasm code trap. */
+typedef int (*sl_host_cb)(void *env, const sl_value_t *args, sl_value_t *results);
+
+int sl_func_new_host(sl_store_t *store, const uint8_t *params, uint32_t n_params,
+                     const uint8_t *results, uint32_t n_results, sl_host_cb cb, void *env,
+                     sl_func_t **out);
+int sl_global_new(sl_store_t *store, sl_value_t value, bool is_mutable, sl_global_t **out);
+int sl_table_new(sl_store_t *store, uint8_t elem_type, uint32_t min, uint32_t max,
+                 sl_table_t **out); /* max = UINT32_MAX for none; filled with null */
+int sl_memory_new(sl_store_t *store, uint32_t min_pages, uint32_t max_pages,
+                  sl_memory_t **out); /* max_pages = UINT32_MAX for none */
+
+void sl_global_get(const sl_global_t *global, sl_value_t *out);
+int sl_global_set(sl_global_t *global, sl_value_t value); /* SL_EARG: immutable or mistyped */
+uint32_t sl_table_size(const sl_table_t *table);
+int sl_table_get(const sl_table_t *table, uint32_t index, sl_value_t *out);
+uint8_t *sl_memory_data(const sl_memory_t *memory, uint64_t *size);
+
+/* ---- runtime: instances and calls ------------------------------------------------------------ */
+
+/* Instantiates `module` (compiled by the store's engine) with one extern per import, in the
+ * module's import order. Returns SL_ELINK with `err` saying which import does not match, or
+ * SL_ETRAP with `trap` filled when a segment or the start function traps (the instance is then
+ * not created). `err` and `trap` may be NULL. */
+int sl_instance_new(sl_store_t *store, sl_module_t *module, const sl_extern_t *imports,
+                    size_t n_imports, sl_instance_t **out, sl_error_t *err, sl_trap_t *trap);
+/* Looks up an export by name: SL_ENOTFOUND if there is none. */
+int sl_instance_export(sl_instance_t *instance, const char *name, size_t name_len,
+                       sl_extern_t *out);
+
+/* Calls a function with exactly its parameters, writing its results. Returns 0, SL_ETRAP with
+ * `trap` filled (may be NULL), or SL_EARG when the argument or result counts or types differ. */
+int sl_func_call(sl_func_t *func, const sl_value_t *args, size_t n_args, sl_value_t *results,
+                 size_t n_results, sl_trap_t *trap);
 
 #ifdef __cplusplus
 }

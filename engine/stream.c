@@ -171,12 +171,13 @@ deliver_body(sl_stream_t *s)
     }
     if (s->options.on_body) {
         int rc = s->options.on_body(s->options.user, m, func_index, m->wire + f->body_offset,
-                                    f->body_size);
+                                    f->body_size, &s->err);
         if (rc != 0) {
             error_set(&s->err, rc, 10, s->pos, "the function body consumer failed: %s",
                       sl_strerror(rc));
-            s->err.func_index = func_index;
-            return rc;
+            if (s->err.func_index == SL_NO_INDEX)
+                s->err.func_index = func_index;
+            return s->err.code;
         }
     }
     return 0;

@@ -31,7 +31,8 @@ mix(outcome_t *o, uint64_t v)
 }
 
 static int
-on_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body, size_t size)
+on_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body, size_t size,
+        sl_error_t *err)
 {
     outcome_t *o = user;
     size_t wire_size;
@@ -199,7 +200,8 @@ typedef struct body_log {
 } body_log_t;
 
 static int
-log_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body, size_t size)
+log_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body, size_t size,
+        sl_error_t *err)
 {
     body_log_t *log = user;
     if (log->n < 4) {

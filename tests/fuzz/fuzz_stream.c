@@ -16,7 +16,8 @@ typedef struct events {
 } events_t;
 
 static int
-on_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body, size_t size)
+on_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body, size_t size,
+        sl_error_t *err)
 {
     events_t *e = user;
     e->hash = (e->hash ^ func_index) * 1099511628211ull;

@@ -1,0 +1,44 @@
+/* The baseline tier: a single-pass compiler from one validated-as-it-goes function body to x86-64
+ * (Liftoff's design: no IR, a compile-time value stack, code emitted per instruction).
+ *
+ * Threading: a baseline_t belongs to one thread at a time (a compile worker); it is reused from
+ * body to body. Errors: the validator's codes (SL_EMALFORMED, SL_EINVALID, SL_ELIMIT), SL_ENOMEM,
+ * and SL_ENOTSUP for instructions this tier does not compile yet (SIMD).
+ */
+#ifndef SL_BASELINE_H
+#define SL_BASELINE_H
+
+#include <stdint.h>
+
+#include "module.h"
+
+typedef struct baseline baseline_t;
+
+/* A call to a defined function: the rel32 at `offset` must point at that function's jump-table
+ * slot once the code has its final address. */
+typedef struct baseline_reloc {
+    uint32_t offset;
+    uint32_t func_index; /* defined-function index (imports excluded) */
+} baseline_reloc_t;
+
+/* What one compiled function needs to be installed. Arrays are owned by the baseline_t and valid
+ * until its next compilation. */
+typedef struct baseline_code {
+    const uint8_t *code;
+    uint32_t code_size;
+    const baseline_reloc_t *relocs;
+    uint32_t n_relocs;
+    const struct trap_site *trap_sites; /* sorted by pc */
+    uint32_t n_trap_sites;
+} baseline_code_t;
+
+int baseline_new(const sl_limits_t *limits, baseline_t **out);
+void baseline_free(baseline_t *b);
+
+/* Validates and compiles the body of defined function `func_index` (imports included in the
+ * index), `size` bytes at `offset` in the module's wire bytes. */
+int baseline_compile_function(baseline_t *b, const sl_module_t *m, uint32_t func_index,
+                              uint32_t offset, uint32_t size, baseline_code_t *out,
+                              sl_error_t *err);
+
+#endif

@@ -1,0 +1,233 @@
+/* Entering and leaving wasm code: the host-to-wasm trampoline, sl_func_call, traps and the
+ * builtins generated code calls into.
+ *
+ * A call from C saves a sigjmp_buf in a thread-local activation record and enters the trampoline;
+ * a trap anywhere below (a stub in generated code, a builtin, a host function) long-jumps back to
+ * it, discarding the wasm frames, which hold nothing that needs cleaning up. Activations nest:
+ * wasm calling a host function calling wasm pushes another.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+#include "x64_encode.h"
+
+typedef struct activation {
+    sigjmp_buf jump;
+    int trap;
+    struct activation *prev;
+} activation_t;
+
+static _Thread_local activation_t *current_activation;
+static _Thread_local uintptr_t thread_stack_limit;
+
+/* Generated code may use the stack down to this much above its end; the rest is for C code
+ * (builtins, host functions, the trap path) and sanitizer frames. */
+enum { STACK_RESERVE = 256 * 1024 };
+
+typedef void (*entry_fn)(vmctx_t *vm, const void *const *code, uint64_t *area, size_t size);
+
+/* entry(rdi = vmctx, rsi = code slot, rdx = area buffer, rcx = area size, a multiple of 16):
+ * saves the SysV callee-saved registers, copies the area to the stack, calls through the slot,
+ * copies the area back (several results) and stores rax and xmm0 after it (one result). Wasm code
+ * preserves only r14, r15 and rbp (vmctx.h), so the buffer and size wait in this frame. */
+int
+entry_generate(sl_engine_t *e)
+{
+    const x64_mem_t saved_buf = x64_mem(X64_RBP, -48), saved_size = x64_mem(X64_RBP, -56);
+    x64_buf_t b;
+    x64_buf_init(&b);
+    x64_push_r(&b, X64_RBP);
+    x64_mov_rr(&b, 8, X64_RBP, X64_RSP);
+    x64_push_r(&b, X64_RBX);
+    x64_push_r(&b, X64_R12);
+    x64_push_r(&b, X64_R13);
+    x64_push_r(&b, X64_R14);
+    x64_push_r(&b, X64_R15);
+    x64_sub_ri(&b, 8, X64_RSP, 24); /* two saved values; rsp 16-byte aligned again */
+    x64_mov_mr(&b, 8, saved_buf, X64_RDX);
+    x64_mov_mr(&b, 8, saved_size, X64_RCX);
+    x64_mov_rr(&b, 8, X64_R14, X64_RDI);
+    x64_mov_rm(&b, 8, X64_R15, x64_mem(X64_R14, VMCTX_MEM_BASE));
+    x64_mov_rr(&b, 8, X64_RBX, X64_RSI);
+    x64_sub_rr(&b, 8, X64_RSP, X64_RCX);
+    x64_mov_rr(&b, 8, X64_RDI, X64_RSP);
+    x64_mov_rr(&b, 8, X64_RSI, X64_RDX);
+    x64_emit8(&b, 0xf3); /* rep movsb */
+    x64_emit8(&b, 0xa4);
+    x64_call_m(&b, x64_mem(X64_RBX, 0));
+    x64_mov_rm(&b, 8, X64_RDI, saved_buf);
+    x64_mov_rr(&b, 8, X64_RSI, X64_RSP);
+    x64_mov_rm(&b, 8, X64_RCX, saved_size);
+    x64_emit8(&b, 0xf3); /* rep movsb: rdi ends just past the area */
+    x64_emit8(&b, 0xa4);
+    x64_mov_mr(&b, 8, x64_mem(X64_RDI, 0), X64_RAX);
+    x64_movq_rx(&b, X64_RAX, X64_XMM0);
+    x64_mov_mr(&b, 8, x64_mem(X64_RDI, 8), X64_RAX);
+    x64_lea_rm(&b, 8, X64_RSP, x64_mem(X64_RBP, -40));
+    x64_pop_r(&b, X64_R15);
+    x64_pop_r(&b, X64_R14);
+    x64_pop_r(&b, X64_R13);
+    x64_pop_r(&b, X64_R12);
+    x64_pop_r(&b, X64_RBX);
+    x64_pop_r(&b, X64_RBP);
+    x64_ret(&b);
+    int rc = b.oom ? SL_ENOMEM : codespace_alloc(e->code, b.len, &e->entry);
+    if (rc == 0)
+        memcpy(e->entry.rw, b.data, b.len);
+    x64_buf_fini(&b);
+    return rc;
+}
+
+_Noreturn void
+vm_trap_raise(int trap_code)
+{
+    activation_t *a = current_activation;
+    if (!a)
+        abort(); /* a trap with no wasm activation on this thread is an engine bug */
+    a->trap = trap_code;
+    siglongjmp(a->jump, 1);
+}
+
+static void
+builtin_trap(vmctx_t *vm, int trap_code)
+{
+    vm_trap_raise(trap_code);
+}
+
+/* Reached when rsp is below the store's stack limit: a real overflow, or an interrupt that moved
+ * the limit out of reach. */
+static void
+builtin_stack_check(vmctx_t *vm)
+{
+    vm_limits_t *limits = vm->limits;
+    if (atomic_exchange(&limits->interrupt, 0)) {
+        atomic_store(&limits->stack_limit, limits->saved_stack_limit);
+        vm_trap_raise(SL_TRAP_INTERRUPTED);
+    }
+    vm_trap_raise(SL_TRAP_STACK_EXHAUSTED);
+}
+
+void
+vm_fill_builtins(vmctx_t *vm)
+{
+    vm->builtins[VM_BUILTIN_trap] = (vm_builtin_fn)builtin_trap;
+    vm->builtins[VM_BUILTIN_stack_check] = (vm_builtin_fn)builtin_stack_check;
+}
+
+void
+sl_store_interrupt(sl_store_t *store)
+{
+    atomic_store(&store->limits.interrupt, 1);
+    atomic_store(&store->limits.stack_limit, UINTPTR_MAX);
+}
+
+static uintptr_t
+stack_limit_of_this_thread(void)
+{
+    if (thread_stack_limit)
+        return thread_stack_limit;
+    pthread_attr_t attr;
+    void *low = NULL;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        pthread_attr_getstack(&attr, &low, &size);
+        pthread_attr_destroy(&attr);
+    }
+    thread_stack_limit = (uintptr_t)low + (size > 2 * STACK_RESERVE ? STACK_RESERVE : size / 2);
+    return thread_stack_limit;
+}
+
+static size_t
+value_bytes(uint8_t type)
+{
+    return type == SL_V128 ? 16 : 8;
+}
+
+static bool
+types_match(const uint8_t *want, uint32_t n, const sl_value_t *values, size_t n_values)
+{
+    if (n != n_values)
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (values[i].type != want[i])
+            return false;
+    return true;
+}
+
+int
+sl_func_call(sl_func_t *func, const sl_value_t *args, size_t n_args, sl_value_t *results,
+             size_t n_results, sl_trap_t *trap)
+{
+    const sl_functype_t *t = func->type;
+    if (trap)
+        *trap = (sl_trap_t){.code = 0, .func_index = SL_NO_INDEX};
+    if (!types_match(t->params, t->n_params, args, n_args) || t->n_results != n_results)
+        return SL_EARG;
+    if (func->host_cb) {
+        int code = func->host_cb(func->host_env, args, results);
+        if (code == 0)
+            return 0;
+        if (trap) {
+            trap->code = code;
+            snprintf(trap->message, sizeof trap->message, "%s", sl_trap_message(code));
+        }
+        return SL_ETRAP;
+    }
+
+    size_t in = 0, out = 0;
+    for (uint32_t i = 0; i < t->n_params; i++)
+        in += value_bytes(t->params[i]);
+    for (uint32_t i = 0; i < t->n_results; i++)
+        out += value_bytes(t->results[i]);
+    size_t area = ((in > out ? in : out) + 15) & ~(size_t)15;
+    uint64_t *buf = calloc(area / 8 + 4, 8); /* + rax and xmm0 */
+    if (!buf)
+        return SL_ENOMEM;
+    for (size_t i = 0, at = 0; i < n_args; at += value_bytes(args[i].type), i++)
+        memcpy((uint8_t *)buf + at, &args[i].of, value_bytes(args[i].type));
+
+    vm_limits_t *limits = func->vmctx->limits;
+    bool is_outermost = current_activation == NULL;
+    if (is_outermost) {
+        limits->saved_stack_limit = stack_limit_of_this_thread();
+        uintptr_t expected = atomic_load(&limits->stack_limit);
+        if (expected != UINTPTR_MAX) /* leave a pending interrupt in place */
+            atomic_store(&limits->stack_limit, limits->saved_stack_limit);
+    }
+    activation_t a = {.prev = current_activation};
+    current_activation = &a;
+    int rc = 0;
+    if (sigsetjmp(a.jump, 0) == 0) {
+        sl_store_t *store = ((sl_instance_t *)func->vmctx)->store; /* vmctx opens the instance */
+        entry_fn entry = (entry_fn)(uintptr_t)store->engine->entry.rx;
+        entry(func->vmctx, func->code, buf, area);
+    } else {
+        rc = SL_ETRAP;
+        if (trap) {
+            trap->code = a.trap;
+            snprintf(trap->message, sizeof trap->message, "%s", sl_trap_message(a.trap));
+        }
+    }
+    current_activation = a.prev;
+    if (rc == 0) {
+        if (n_results == 1) { /* rax and xmm0 follow the area */
+            results[0].type = t->results[0];
+            bool in_xmm = t->results[0] == SL_F32 || t->results[0] == SL_F64 ||
+                          t->results[0] == SL_V128;
+            memcpy(&results[0].of, (uint8_t *)buf + area + (in_xmm ? 8 : 0),
+                   value_bytes(t->results[0]));
+        } else {
+            for (size_t i = 0, at = 0; i < n_results; at += value_bytes(t->results[i]), i++) {
+                results[i].type = t->results[i];
+                memcpy(&results[i].of, (uint8_t *)buf + at, value_bytes(t->results[i]));
+            }
+        }
+    }
+    free(buf);
+    return rc;
+}
