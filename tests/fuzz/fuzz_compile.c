@@ -1,0 +1,33 @@
+/* libFuzzer target for the baseline compiler: every input is compiled; inputs the validator
+ * accepts must also be accepted by the plain decoder, and the other way round except for what
+ * the baseline tier refuses (SL_ENOTSUP) or a limit. Compiled modules are freed again, so
+ * code installation and release run too. (Nothing is instantiated: a start function may loop.) */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "slipstream.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static sl_engine_t *engine;
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!engine && sl_engine_new(NULL, &engine) != 0)
+        abort();
+    sl_module_t *compiled = NULL, *decoded = NULL;
+    sl_error_t err;
+    int rc_compile = sl_module_compile(engine, data, size, &compiled, &err);
+    int rc_decode = sl_module_decode(data, size, NULL, &decoded, NULL);
+    bool compile_may_decline = rc_compile == SL_ENOTSUP || rc_compile == SL_ELIMIT;
+    if ((rc_compile == 0) != (rc_decode == 0) && !(rc_decode == 0 && compile_may_decline)) {
+        fprintf(stderr, "compile says %d (%s), decode says %d\n", rc_compile, err.message,
+                rc_decode);
+        abort();
+    }
+    sl_module_unref(compiled);
+    sl_module_unref(decoded);
+    return 0;
+}
