@@ -343,6 +343,25 @@ START_TEST(test_trap_sigbus_in_c_code_crashes)
 }
 END_TEST
 
+#ifdef __SANITIZE_ADDRESS__
+/* Under ASan the sanitizer's SEGV handler was installed before ours: a fault in C code must reach
+ * it through the chain, and ASan reports it and exits with its exit code (1 by default). */
+START_TEST(test_trap_fault_in_c_code_reaches_asan)
+{
+    struct sigaction before;
+    ck_assert_int_eq(sigaction(SIGSEGV, NULL, &before), 0);
+    ck_assert(before.sa_handler != SIG_DFL); /* ASan's (handle_segv=1, the default) */
+    ck_assert_int_eq(traps_install(), 0);
+    ck_assert_int_eq(register_load(), 0);
+    ck_assert_int_eq(load(guard), -1); /* a trap still recovers with ASan underneath */
+    /* volatile twice: neither the pointer's value nor the store may be optimised away */
+    volatile int *volatile null = NULL;
+    *null = 1; /* ASan: "SEGV on unknown address", exit 1 */
+    ck_abort_msg("a fault in C code was swallowed");
+}
+END_TEST
+#endif
+
 /* ---- the code map itself ---- */
 
 START_TEST(test_codemap_lookup_finds_exact_sites)
@@ -555,6 +574,9 @@ trap_handler_suite(void)
     tcase_add_test_raise_signal(tc, test_trap_fault_off_site_crashes, SIGSEGV);
     tcase_add_test_raise_signal(tc, test_trap_sent_sigsegv_kills, SIGSEGV);
     tcase_add_test_raise_signal(tc, test_trap_sigbus_in_c_code_crashes, SIGBUS);
+#ifdef __SANITIZE_ADDRESS__
+    tcase_add_exit_test(tc, test_trap_fault_in_c_code_reaches_asan, 1);
+#endif
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
 
