@@ -7,16 +7,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "slipstream.h"
+
 typedef uint8_t sl_valtype_t;
 
+/* The public codes (slipstream.h), plus the validator's and block types' own. */
 enum {
-    SL_TYPE_I32 = 0x7f,
-    SL_TYPE_I64 = 0x7e,
-    SL_TYPE_F32 = 0x7d,
-    SL_TYPE_F64 = 0x7c,
-    SL_TYPE_V128 = 0x7b,
-    SL_TYPE_FUNCREF = 0x70,
-    SL_TYPE_EXTERNREF = 0x6f,
+    SL_TYPE_I32 = SL_I32,
+    SL_TYPE_I64 = SL_I64,
+    SL_TYPE_F32 = SL_F32,
+    SL_TYPE_F64 = SL_F64,
+    SL_TYPE_V128 = SL_V128,
+    SL_TYPE_FUNCREF = SL_FUNCREF,
+    SL_TYPE_EXTERNREF = SL_EXTERNREF,
     SL_TYPE_UNKNOWN = 0x00, /* the validator's bottom type in unreachable code */
     SL_BLOCKTYPE_EMPTY = 0x40,
 };
