@@ -1,6 +1,6 @@
-/* `slipstream spec [--tier=none] [-v] PATH...`: runs WebAssembly spec-test scripts. This file
- * reads the command line and turns PATHs into the list of .wast files; spec_run.c runs each file
- * and spec_report.c prints the summary. */
+/* `slipstream spec [--tier=none|baseline] [-v] PATH...`: runs WebAssembly spec-test scripts. This
+ * file reads the command line, turns PATHs into the list of .wast files and holds the one engine
+ * of an execution tier; spec_run.c runs each file and spec_report.c prints the summary. */
 #include "cmd.h"
 
 #include <dirent.h>
@@ -11,14 +11,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "slipstream.h"
 #include "spec_convert.h"
 #include "spec_report.h"
 #include "spec_run.h"
 
 /* Enough to see what kind of failure a file has without drowning the summary. */
 #define SPEC_MAX_FAILURES_SHOWN 10
+/* The most frequent "not supported" messages in the summary; -v shows them all. */
+#define SPEC_MAX_MESSAGES_SHOWN 25
 
-static const char usage[] = "usage: slipstream spec [--tier=none] [-v] PATH...\n";
+static const char usage[] = "usage: slipstream spec [--tier=none|baseline] [-v] PATH...\n";
 
 static void
 print_help(void)
@@ -29,15 +32,24 @@ print_help(void)
           "files run in name order (subfolders are not searched). Each file is converted with\n"
           "wast2json ($SL_WAST2JSON if set, else from PATH) in a temporary folder.\n"
           "\n"
-          "  --tier=none    decode and validate modules only (the default; execution tiers\n"
-          "                 come later); commands that need them are skipped\n"
-          "  -v, --verbose  print every failure, and a note where the engine's error message\n"
-          "                 differs from the one the test expects\n"
+          "  --tier=none      decode and validate modules only (the default); commands that\n"
+          "                   need instantiation or execution are skipped\n"
+          "  --tier=baseline  compile with the baseline tier and run every command: one store\n"
+          "                   per file, the spectest host module, register and imports;\n"
+          "                   what the engine does not support is skipped with its reason\n"
+          "  -v, --verbose    print every failure, a note where the engine's message differs\n"
+          "                   from the one the test expects, each unsupported skip, and the\n"
+          "                   spectest print calls\n"
           "\n"
           "Prints a table per file, the skip reasons, and last \"N passed, N failed, N skipped\".\n"
           "Exits 0 only when nothing failed.\n",
           stdout);
 }
+
+typedef enum tier {
+    TIER_NONE,
+    TIER_BASELINE,
+} tier_t;
 
 typedef struct file_list {
     spec_file_row_t *rows;
@@ -68,8 +80,10 @@ list_add(file_list_t *list, char *name)
 static void
 list_free(file_list_t *list)
 {
-    for (size_t i = 0; i < list->n_rows; i++)
+    for (size_t i = 0; i < list->n_rows; i++) {
         free(list->rows[i].name);
+        spec_tally_fini(&list->rows[i].tally);
+    }
     free(list->rows);
 }
 
@@ -149,6 +163,25 @@ add_path(file_list_t *list, const char *path)
     return list_add(list, strdup(path));
 }
 
+/* The run's one engine. A machine or build without the tier is one clear failure, not a pass. */
+static int
+start_engine(tier_t tier, sl_engine_t **engine, file_list_t *list)
+{
+    *engine = NULL;
+    if (tier == TIER_NONE)
+        return 0;
+    sl_engine_options_t options = {.tier = SL_TIER_BASELINE};
+    int rc = sl_engine_new(&options, engine);
+    if (rc == 0)
+        return 0;
+    char why[200];
+    snprintf(why, sizeof why, "%s: %s (%s)",
+             rc == SL_ENOTSUP ? "the engine does not support this tier here"
+                              : "cannot create the engine",
+             sl_strerror(rc), sl_err_name(rc));
+    return add_broken_path(list, "--tier=baseline", why) < 0 ? -ENOMEM : 1;
+}
+
 int
 cmd_spec(int argc, char **argv)
 {
@@ -163,6 +196,8 @@ cmd_spec(int argc, char **argv)
         .max_failures = SPEC_MAX_FAILURES_SHOWN,
     };
     file_list_t list = {0};
+    tier_t tier = TIER_NONE;
+    sl_engine_t *engine = NULL;
     int status = CMD_USAGE;
     int opt;
     while ((opt = getopt_long(argc, argv, "hv", options, NULL)) != -1) {
@@ -175,9 +210,12 @@ cmd_spec(int argc, char **argv)
             run_options.is_verbose = true;
             break;
         case 't':
-            /* Reserved for the execution tiers (baseline, top, tiered) as they land. */
-            if (strcmp(optarg, "none") != 0) {
-                fprintf(stderr, "slipstream spec: tier '%s' is not available yet\n", optarg);
+            if (strcmp(optarg, "none") == 0) {
+                tier = TIER_NONE;
+            } else if (strcmp(optarg, "baseline") == 0) {
+                tier = TIER_BASELINE;
+            } else {
+                fprintf(stderr, "slipstream spec: unknown tier '%s' (none, baseline)\n", optarg);
                 goto out;
             }
             break;
@@ -192,7 +230,13 @@ cmd_spec(int argc, char **argv)
     }
 
     status = CMD_FAILED;
-    for (int i = optind; i < argc; i++) {
+    int rc = start_engine(tier, &engine, &list);
+    if (rc < 0) {
+        fprintf(stderr, "slipstream spec: out of memory\n");
+        goto out;
+    }
+    run_options.engine = engine;
+    for (int i = optind; i < argc && rc == 0; i++) {
         if (add_path(&list, argv[i]) < 0) {
             fprintf(stderr, "slipstream spec: out of memory\n");
             goto out;
@@ -204,7 +248,8 @@ cmd_spec(int argc, char **argv)
             spec_run_file(row->name, &run_options, stdout, &row->tally);
         fflush(stdout); /* progress shows while long files run */
     }
-    spec_report_print(stdout, list.rows, list.n_rows);
+    spec_report_print(stdout, list.rows, list.n_rows,
+                      run_options.is_verbose ? 0 : SPEC_MAX_MESSAGES_SHOWN);
 
     status = CMD_OK;
     for (size_t i = 0; i < list.n_rows; i++)
@@ -212,5 +257,7 @@ cmd_spec(int argc, char **argv)
             status = CMD_FAILED;
 out:
     list_free(&list);
+    if (engine)
+        sl_engine_free(engine); /* after every store and module: each file freed its own */
     return status;
 }

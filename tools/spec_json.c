@@ -1,6 +1,6 @@
 /* wast2json output → spec_cmd_t array. Only the fields the runner needs are picked out; the
- * values and actions of assert_return and friends stay in the JSON until an execution tier needs
- * them. Unknown command types are kept (as SPEC_CMD_UNKNOWN) so the runner can report them rather
+ * values of actions and results stay in the JSON until an execution tier parses them
+ * (spec_values.h). Unknown command types are kept (as SPEC_CMD_UNKNOWN) so the runner can report them rather
  * than silently drop tests. */
 #include "spec_json.h"
 
@@ -16,7 +16,7 @@
 #define SPEC_MAX_JSON_SIZE ((size_t)256 << 20)
 
 static const char *const kind_names[SPEC_N_CMD_KINDS] = {
-#define SPEC_CMD(name, type, check, result, skip) [SPEC_CMD_##name] = type,
+#define SPEC_CMD(name, type, check, result, skip, exec) [SPEC_CMD_##name] = type,
 #include "spec_commands.def"
 #undef SPEC_CMD
     [SPEC_CMD_UNKNOWN] = "unknown",
@@ -38,9 +38,38 @@ kind_of(const char *type)
 }
 
 static const char *
-string_field(json_t *obj, const char *key)
+string_field(const json_t *obj, const char *key)
 {
     return json_string_value(json_object_get(obj, key)); /* NULL when absent or not a string */
+}
+
+static void
+read_action(const json_t *obj, spec_action_t *action)
+{
+    if (!obj)
+        return;
+    action->kind = SPEC_ACTION_UNKNOWN;
+    const char *type = string_field(obj, "type");
+    const json_t *field = json_object_get(obj, "field");
+    if (!type || !json_is_string(field))
+        return;
+    action->module = string_field(obj, "module");
+    action->field = json_string_value(field);
+    action->field_len = json_string_length(field);
+    if (strcmp(type, "invoke") == 0) {
+        const json_t *args = json_object_get(obj, "args");
+        action->kind = SPEC_ACTION_INVOKE;
+        action->args = json_is_array(args) ? args : NULL;
+    } else if (strcmp(type, "get") == 0) {
+        action->kind = SPEC_ACTION_GET;
+    }
+}
+
+static const json_t *
+array_field(const json_t *obj, const char *key)
+{
+    json_t *array = json_object_get(obj, key);
+    return json_is_array(array) ? array : NULL;
 }
 
 static void
@@ -61,6 +90,14 @@ read_command(json_t *obj, spec_cmd_t *cmd)
     cmd->filename = string_field(obj, "filename");
     cmd->module_type = string_field(obj, "module_type");
     cmd->text = string_field(obj, "text");
+    cmd->name = string_field(obj, "name");
+    const json_t *as = json_object_get(obj, "as");
+    /* A register name with a NUL could not be matched against imports as a C string. */
+    if (json_is_string(as) && strlen(json_string_value(as)) == json_string_length(as))
+        cmd->as = json_string_value(as);
+    read_action(json_object_get(obj, "action"), &cmd->action);
+    cmd->expected = array_field(obj, "expected");
+    cmd->either = array_field(obj, "either");
 }
 
 int

@@ -11,12 +11,29 @@
 #include <stddef.h>
 
 typedef enum spec_cmd_kind {
-#define SPEC_CMD(name, type, check, result, skip) SPEC_CMD_##name,
+#define SPEC_CMD(name, type, check, result, skip, exec) SPEC_CMD_##name,
 #include "spec_commands.def"
 #undef SPEC_CMD
     SPEC_CMD_UNKNOWN, /* a "type" this runner does not know, or none at all */
     SPEC_N_CMD_KINDS
 } spec_cmd_kind_t;
+
+struct json_t;
+
+typedef enum spec_action_kind {
+    SPEC_ACTION_NONE,    /* the command has no "action" */
+    SPEC_ACTION_INVOKE,  /* call export `field` with `args` */
+    SPEC_ACTION_GET,     /* read global export `field` */
+    SPEC_ACTION_UNKNOWN, /* an "action" of another type, or without a field */
+} spec_action_kind_t;
+
+typedef struct spec_action {
+    spec_action_kind_t kind;
+    const char *module;       /* "$id" of a named module, or NULL for the latest one */
+    const char *field;        /* the export name; may hold NUL bytes (names.wast): see field_len */
+    size_t field_len;
+    const struct json_t *args; /* invoke: array of value objects (spec_values.h), else NULL */
+} spec_action_t;
 
 typedef struct spec_cmd {
     spec_cmd_kind_t kind;
@@ -25,9 +42,15 @@ typedef struct spec_cmd {
     const char *filename;    /* module file, relative to the JSON file's folder, or NULL */
     const char *module_type; /* "binary", "text", or NULL when not given */
     const char *text;        /* the expected error message of an assertion, or NULL */
+    const char *name;        /* module: its "$id"; register: the instance to register; or NULL */
+    const char *as;          /* register: the module name imports will use; NUL-free; or NULL */
+    spec_action_t action;
+    /* Arrays of value objects: the results an action must return (assert_return; the types alone
+     * for assert_trap and action), or the alternatives one of which it must return (relaxed SIMD);
+     * NULL when absent. */
+    const struct json_t *expected;
+    const struct json_t *either;
 } spec_cmd_t;
-
-struct json_t;
 
 typedef struct spec_script {
     spec_cmd_t *cmds;

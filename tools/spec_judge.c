@@ -3,6 +3,8 @@
 #include "spec_judge.h"
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "slipstream.h"
@@ -11,9 +13,10 @@ static const struct row {
     spec_check_t check;
     spec_result_t result;
     spec_skip_t skip;
+    spec_exec_kind_t exec;
 } rows[SPEC_N_CMD_KINDS] = {
-#define SPEC_CMD(name, type, check, result, skip)                                                  \
-    [SPEC_CMD_##name] = {SPEC_CHECK_##check, SPEC_##result, SPEC_SKIP_##skip},
+#define SPEC_CMD(name, type, check, result, skip, exec)                                            \
+    [SPEC_CMD_##name] = {SPEC_CHECK_##check, SPEC_##result, SPEC_SKIP_##skip, SPEC_EXEC_##exec},
 #include "spec_commands.def"
 #undef SPEC_CMD
 };
@@ -23,6 +26,8 @@ static const char *const skip_names[SPEC_N_SKIPS] = {
     [SPEC_SKIP_TEXT] = "text format",
     [SPEC_SKIP_INSTANTIATION] = "needs instantiation",
     [SPEC_SKIP_EXECUTION] = "needs execution",
+    [SPEC_SKIP_UNSUPPORTED] = "not supported",
+    [SPEC_SKIP_EXCEPTIONS] = "needs exceptions",
 };
 
 static const char *const expectations[] = {
@@ -35,7 +40,7 @@ static const char *const expectations[] = {
 static spec_plan_t
 failure(const char *reason)
 {
-    return (spec_plan_t){SPEC_CHECK_NONE, {SPEC_FAILED, SPEC_SKIP_NONE, reason}};
+    return (spec_plan_t){SPEC_CHECK_NONE, {SPEC_FAILED, SPEC_SKIP_NONE, reason}, SPEC_EXEC_NONE};
 }
 
 spec_plan_t
@@ -49,13 +54,14 @@ spec_cmd_plan(const spec_cmd_t *cmd)
     if (kind == SPEC_CMD_ASSERT_TRAP && cmd->filename)
         kind = SPEC_CMD_ASSERT_UNINSTANTIABLE;
     const struct row *row = &rows[kind];
-    spec_plan_t plan = {row->check, {row->result, row->skip, NULL}};
+    spec_plan_t plan = {row->check, {row->result, row->skip, NULL}, row->exec};
     if (row->check == SPEC_CHECK_NONE)
         return plan;
     if (cmd->module_type && strcmp(cmd->module_type, "binary") != 0) {
         /* `module quote` tests belong to a text-format parser, which this engine does not have. */
         if (strcmp(cmd->module_type, "text") == 0)
-            return (spec_plan_t){SPEC_CHECK_NONE, {SPEC_SKIPPED, SPEC_SKIP_TEXT, NULL}};
+            return (spec_plan_t){SPEC_CHECK_NONE, {SPEC_SKIPPED, SPEC_SKIP_TEXT, NULL},
+                                 SPEC_EXEC_NONE};
         return failure("unknown module_type");
     }
     if (!cmd->filename)
@@ -98,6 +104,30 @@ spec_skip_name(spec_skip_t skip)
     return skip < SPEC_N_SKIPS ? skip_names[skip] : "unknown";
 }
 
+static void
+count_detail(spec_tally_t *tally, const char *message, unsigned n)
+{
+    char text[SPEC_DETAIL_SIZE]; /* truncated as stored, so a long message still finds itself */
+    snprintf(text, sizeof text, "%s", message);
+    for (unsigned i = 0; i < tally->n_unsupported; i++) {
+        if (strcmp(tally->unsupported[i].text, text) == 0) {
+            tally->unsupported[i].n += n;
+            return;
+        }
+    }
+    if (tally->n_unsupported == tally->cap_unsupported) {
+        unsigned cap = tally->cap_unsupported ? tally->cap_unsupported * 2 : 8;
+        spec_detail_t *details = realloc(tally->unsupported, cap * sizeof *details);
+        if (!details)
+            return;
+        tally->unsupported = details;
+        tally->cap_unsupported = cap;
+    }
+    spec_detail_t *d = &tally->unsupported[tally->n_unsupported++];
+    memcpy(d->text, text, sizeof text);
+    d->n = n;
+}
+
 void
 spec_tally_add(spec_tally_t *tally, const spec_verdict_t *verdict)
 {
@@ -111,6 +141,8 @@ spec_tally_add(spec_tally_t *tally, const spec_verdict_t *verdict)
     case SPEC_SKIPPED:
         tally->n_skipped++;
         tally->n_by_skip[verdict->skip < SPEC_N_SKIPS ? verdict->skip : SPEC_SKIP_NONE]++;
+        if (verdict->skip == SPEC_SKIP_UNSUPPORTED)
+            count_detail(tally, verdict->reason ? verdict->reason : "(no message)", 1);
         break;
     }
 }
@@ -123,4 +155,17 @@ spec_tally_merge(spec_tally_t *into, const spec_tally_t *from)
     into->n_skipped += from->n_skipped;
     for (int i = 0; i < SPEC_N_SKIPS; i++)
         into->n_by_skip[i] += from->n_by_skip[i];
+    unsigned n_details = from->n_unsupported; /* `from` may be `into`, which may grow */
+    for (unsigned i = 0; i < n_details; i++) {
+        spec_detail_t d = from->unsupported[i];
+        count_detail(into, d.text, d.n);
+    }
+}
+
+void
+spec_tally_fini(spec_tally_t *tally)
+{
+    free(tally->unsupported);
+    tally->unsupported = NULL;
+    tally->n_unsupported = tally->cap_unsupported = 0;
 }

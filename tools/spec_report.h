@@ -13,6 +13,9 @@ typedef struct spec_file_row {
     spec_tally_t tally;
 } spec_file_row_t;
 
-void spec_report_print(FILE *out, const spec_file_row_t *rows, size_t n_rows);
+/* "not supported" skips are listed by the engine's message, most frequent first: the first
+ * `max_details` of them (0: all), then the rest on one line. */
+void spec_report_print(FILE *out, const spec_file_row_t *rows, size_t n_rows,
+                       unsigned max_details);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "slipstream.h"
 #include "spec_convert.h"
+#include "spec_exec.h"
 #include "spec_json.h"
 #include "tempdir.h"
 #include "tool_file.h"
@@ -127,6 +128,59 @@ run_command(file_run_t *run, const spec_cmd_t *cmd)
         note_message(run, cmd, &err);
 }
 
+/* A command on an execution tier. Skips for SL_ENOTSUP are shown with -v: they are counted by
+ * reason in the summary, but which command met them is worth seeing. */
+static void
+exec_command(file_run_t *run, spec_exec_t *exec, const spec_cmd_t *cmd, spec_outcome_t *outcome)
+{
+    spec_exec_command(exec, cmd, outcome);
+    spec_tally_add(run->tally, &outcome->verdict);
+    const char *where = run->wast_path, *type = cmd->type;
+    switch (outcome->verdict.result) {
+    case SPEC_FAILED:
+        run->n_failures++;
+        if (!should_print(run))
+            break;
+        if (outcome->expected[0])
+            fprintf(run->out, "%s:%u: %s: expected %s, got %s\n", where, cmd->line, type,
+                    outcome->expected, outcome->got);
+        else
+            fprintf(run->out, "%s:%u: %s: %s\n", where, cmd->line, type, outcome->got);
+        break;
+    case SPEC_PASSED:
+        if (run->options->is_verbose && outcome->note[0])
+            fprintf(run->out, "%s:%u: %s: note: %s\n", where, cmd->line, type, outcome->note);
+        break;
+    case SPEC_SKIPPED:
+        if (run->options->is_verbose && outcome->verdict.skip == SPEC_SKIP_UNSUPPORTED)
+            fprintf(run->out, "%s:%u: %s: skipped, %s: %s\n", where, cmd->line, type,
+                    spec_skip_name(SPEC_SKIP_UNSUPPORTED), outcome->reason);
+        break;
+    }
+}
+
+/* Every command of the script in one store; the store and its instances go with the file. */
+static void
+exec_script(file_run_t *run, const spec_script_t *script)
+{
+    spec_exec_t *exec = NULL;
+    char why[300];
+    FILE *print_to = run->options->is_verbose ? run->out : NULL;
+    if (spec_exec_new(run->options->engine, run->dir, print_to, &exec, why, sizeof why) < 0) {
+        fail_file(run, "cannot create a store", why);
+        return;
+    }
+    spec_outcome_t *outcome = malloc(sizeof *outcome);
+    if (!outcome) {
+        fail_file(run, "cannot run", "out of memory");
+    } else {
+        for (size_t i = 0; i < script->n_cmds; i++)
+            exec_command(run, exec, &script->cmds[i], outcome);
+    }
+    free(outcome);
+    spec_exec_free(exec);
+}
+
 static void
 run_script(file_run_t *run)
 {
@@ -153,8 +207,11 @@ run_script(file_run_t *run)
         fail_file(run, "cannot load wast2json output", why);
         return;
     }
-    for (size_t i = 0; i < script.n_cmds; i++)
-        run_command(run, &script.cmds[i]);
+    if (run->options->engine)
+        exec_script(run, &script);
+    else
+        for (size_t i = 0; i < script.n_cmds; i++)
+            run_command(run, &script.cmds[i]);
     spec_script_fini(&script);
 }
 

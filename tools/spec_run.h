@@ -1,8 +1,9 @@
 /* Runs one spec-test file: converts the .wast with wast2json in a private temporary folder,
- * checks each command at the current tier, prints failures, and counts verdicts.
+ * checks each command at the chosen tier, prints failures, and counts verdicts.
  *
- * Tier "none" (the only one so far): modules are decoded and validated; commands that need
- * instantiation or execution are skipped with their reason (see spec_commands.def).
+ * Tier "none": modules are decoded and validated; commands that need instantiation or execution
+ * are skipped with their reason (see spec_commands.def). An execution tier (an engine is given):
+ * every command runs in a store of its own per file, see spec_exec.h.
  */
 #ifndef SL_TOOLS_SPEC_RUN_H
 #define SL_TOOLS_SPEC_RUN_H
@@ -10,10 +11,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "slipstream.h"
 #include "spec_judge.h"
 
 typedef struct spec_options {
     const char *wast2json; /* converter program, see spec_convert_program() */
+    sl_engine_t *engine;   /* the execution tier's engine, or NULL for tier "none" */
     bool is_verbose;       /* print every failure, and notes on differing error messages */
     unsigned max_failures; /* failures printed per file when not verbose */
 } spec_options_t;
