@@ -137,7 +137,7 @@ sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module
     int rc = baseline_new(&engine->limits, &job.baseline);
     if (rc != 0) {
         error_clear(err);
-        err->code = rc;
+        error_set(err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc));
         return rc;
     }
     sl_stream_options_t options = {

@@ -142,12 +142,6 @@ stack_limit_of_this_thread(void)
     return thread_stack_limit;
 }
 
-static size_t
-value_bytes(uint8_t type)
-{
-    return type == SL_V128 ? 16 : 8;
-}
-
 static bool
 types_match(const uint8_t *want, uint32_t n, const sl_value_t *values, size_t n_values)
 {
@@ -179,17 +173,15 @@ sl_func_call(sl_func_t *func, const sl_value_t *args, size_t n_args, sl_value_t 
         return SL_ETRAP;
     }
 
-    size_t in = 0, out = 0;
-    for (uint32_t i = 0; i < t->n_params; i++)
-        in += value_bytes(t->params[i]);
-    for (uint32_t i = 0; i < t->n_results; i++)
-        out += value_bytes(t->results[i]);
-    size_t area = ((in > out ? in : out) + 15) & ~(size_t)15;
+    size_t in = abi_area_size(t->params, t->n_params);
+    size_t out = abi_area_size(t->results, t->n_results);
+    size_t area = in > out ? in : out;
     uint64_t *buf = calloc(area / 8 + 4, 8); /* + rax and xmm0 */
     if (!buf)
         return SL_ENOMEM;
-    for (size_t i = 0, at = 0; i < n_args; at += value_bytes(args[i].type), i++)
-        memcpy((uint8_t *)buf + at, &args[i].of, value_bytes(args[i].type));
+    for (uint32_t i = 0; i < t->n_params; i++)
+        memcpy((uint8_t *)buf + abi_area_offset(t->params, i), &args[i].of,
+               abi_slot_size(t->params[i]));
 
     vm_limits_t *limits = func->vmctx->limits;
     bool is_outermost = current_activation == NULL;
@@ -220,11 +212,12 @@ sl_func_call(sl_func_t *func, const sl_value_t *args, size_t n_args, sl_value_t 
             bool in_xmm = t->results[0] == SL_F32 || t->results[0] == SL_F64 ||
                           t->results[0] == SL_V128;
             memcpy(&results[0].of, (uint8_t *)buf + area + (in_xmm ? 8 : 0),
-                   value_bytes(t->results[0]));
+                   abi_slot_size(t->results[0]));
         } else {
-            for (size_t i = 0, at = 0; i < n_results; at += value_bytes(t->results[i]), i++) {
+            for (uint32_t i = 0; i < t->n_results; i++) {
                 results[i].type = t->results[i];
-                memcpy(&results[i].of, (uint8_t *)buf + at, value_bytes(t->results[i]));
+                memcpy(&results[i].of, (uint8_t *)buf + abi_area_offset(t->results, i),
+                       abi_slot_size(t->results[i]));
             }
         }
     }

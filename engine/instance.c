@@ -3,7 +3,6 @@
  * This first runtime instantiates modules made of functions only; imports, memories, tables and
  * globals answer SL_ENOTSUP until the runtime grows them (the baseline compiler refuses the
  * instructions that would use them in the same way). */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,9 +49,8 @@ unsupported(sl_error_t *err, const char *what)
 {
     if (err) {
         error_clear(err);
-        err->code = SL_ENOTSUP;
-        snprintf(err->message, sizeof err->message, "the runtime does not instantiate %s yet",
-                 what);
+        error_set(err, SL_ENOTSUP, SL_NO_SECTION, 0, "the runtime does not instantiate %s yet",
+                  what);
     }
     return SL_ENOTSUP;
 }

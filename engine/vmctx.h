@@ -10,7 +10,7 @@
  * restores the caller's afterwards.
  *
  * Calling convention between wasm functions: arguments in a stack area the caller reserves at
- * its rsp (8 bytes a value, 16 for v128, in order; see abi_layout in entry.h), so the callee
+ * its rsp (8 bytes a value, 16 for v128, in order; abi_area_offset below), so the callee
  * finds them at [rbp + 16]. One result comes back in rax (integers, references) or xmm0 (floats,
  * v128); several results are written by the callee into the same area, which the caller sizes
  * for the larger of parameters and results.
@@ -24,6 +24,29 @@
 
 #include "slipstream.h"
 #include "types.h"
+
+/* The call area of the convention above: value i's offset, and the whole area's size rounded to
+ * 16 so that rsp stays aligned. Both tiers and the entry trampoline's caller use these. */
+static inline uint32_t
+abi_slot_size(uint8_t type)
+{
+    return type == SL_V128 ? 16 : 8;
+}
+
+static inline uint32_t
+abi_area_offset(const uint8_t *types, uint32_t i)
+{
+    uint32_t at = 0;
+    for (uint32_t k = 0; k < i; k++)
+        at += abi_slot_size(types[k]);
+    return at;
+}
+
+static inline uint32_t
+abi_area_size(const uint8_t *types, uint32_t n)
+{
+    return (abi_area_offset(types, n) + 15) & ~15u;
+}
 
 /* Per store: what every instance's code checks at function entry and loop back-edges. The
  * interrupt path moves stack_limit to UINTPTR_MAX so that the check already there fails; the

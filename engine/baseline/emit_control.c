@@ -57,23 +57,6 @@ emit_trap_jump(baseline_t *b, x64_cc_t cc, int trap, bool is_conditional)
         x64_jmp_label(&b->buf, &stub->label);
 }
 
-/* The outgoing area (vmctx.h): each value 8 bytes (16 for v128), in order, rounded to 16.
- * area_offset gives value i's offset, area_size the whole area. */
-static uint32_t
-area_offset(const uint8_t *types, uint32_t i)
-{
-    uint32_t at = 0;
-    for (uint32_t k = 0; k < i; k++)
-        at += types[k] == SL_TYPE_V128 ? 16 : 8;
-    return at;
-}
-
-static uint32_t
-area_size(const uint8_t *types, uint32_t n)
-{
-    return (area_offset(types, n) + 15) & ~15u;
-}
-
 static bool
 add_reloc(baseline_t *b, uint32_t offset, uint32_t defined_index)
 {
@@ -103,9 +86,9 @@ emit_call(baseline_t *b, uint32_t func_index)
         if (t->results[i] != SL_TYPE_I32 && t->results[i] != SL_TYPE_I64)
             return baseline_fail(b, SL_ENOTSUP, "the baseline tier returns only integers yet");
 
-    uint32_t area = area_size(t->params, t->n_params);
-    if (area_size(t->results, t->n_results) > area)
-        area = area_size(t->results, t->n_results);
+    uint32_t area = abi_area_size(t->params, t->n_params);
+    if (abi_area_size(t->results, t->n_results) > area)
+        area = abi_area_size(t->results, t->n_results);
     if (area > b->out_area)
         b->out_area = area;
 
@@ -113,7 +96,7 @@ emit_call(baseline_t *b, uint32_t func_index)
     vs_spill_all(b);
     uint32_t first = b->depth - t->n_params;
     for (uint32_t i = 0; i < t->n_params; i++)
-        vs_store_to(b, first + i, x64_mem(X64_RSP, (int32_t)area_offset(t->params, i)));
+        vs_store_to(b, first + i, x64_mem(X64_RSP, (int32_t)abi_area_offset(t->params, i)));
     vs_drop(b, t->n_params);
 
     /* call [rip + slot]: the slot's address is patched in when the code is placed */
@@ -124,7 +107,8 @@ emit_call(baseline_t *b, uint32_t func_index)
     if (t->n_results == 1)
         return vs_push_reg(b, t->results[0], X64_RAX);
     for (uint32_t i = 0; i < t->n_results; i++) {
-        x64_mov_rm(&b->buf, 8, SCRATCH, x64_mem(X64_RSP, (int32_t)area_offset(t->results, i)));
+        int32_t at = (int32_t)abi_area_offset(t->results, i);
+        x64_mov_rm(&b->buf, 8, SCRATCH, x64_mem(X64_RSP, at));
         x64_mov_mr(&b->buf, 8, home(b, b->depth), SCRATCH);
         if (!vs_push_stack(b, t->results[i]))
             return false;
@@ -142,7 +126,7 @@ emit_return_sequence(baseline_t *b)
         x64_mov_rm(&b->buf, type_size(t->results[0]) == 4 ? 4 : 8, X64_RAX, home(b, 0));
     } else if (t->n_results > 1) {
         for (uint32_t i = 0; i < t->n_results; i++) {
-            int32_t at = 16 + (int32_t)area_offset(t->results, i);
+            int32_t at = 16 + (int32_t)abi_area_offset(t->results, i);
             x64_mov_rm(&b->buf, 8, SCRATCH, home(b, i));
             x64_mov_mr(&b->buf, 8, x64_mem(X64_RBP, at), SCRATCH);
         }
