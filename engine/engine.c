@@ -89,7 +89,8 @@ code_new(sl_engine_t *engine, sl_module_t *m)
 /* Places one compiled function: copies it into executable memory, points its direct calls at
  * the jump-table slots, then publishes it in its own slot. */
 static int
-install(module_code_t *code, uint32_t defined_index, const baseline_code_t *compiled)
+install(module_code_t *code, uint32_t defined_index, uint32_t body_size,
+        const baseline_code_t *compiled)
 {
     code_block_t *block = &code->blocks[defined_index];
     int rc = codespace_alloc(code->engine->code, compiled->code_size, block);
@@ -107,6 +108,9 @@ install(module_code_t *code, uint32_t defined_index, const baseline_code_t *comp
     /* release: a thread that reads the slot sees the code bytes written above */
     _Atomic(const void *) *slot_rw = (_Atomic(const void *) *)code->jump_table.rw + defined_index;
     atomic_store_explicit(slot_rw, (const void *)block->rx, memory_order_release);
+    atomic_fetch_add(&code->body_bytes, body_size);
+    atomic_fetch_add(&code->code_bytes, compiled->code_size);
+    atomic_fetch_add(&code->funcs_compiled, 1);
     return 0;
 }
 
@@ -123,7 +127,7 @@ compile_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *bod
                                    (uint32_t)size, &compiled, err);
     if (rc != 0)
         return rc;
-    return install(m->code, func_index - m->n_imported_funcs, &compiled);
+    return install(m->code, func_index - m->n_imported_funcs, (uint32_t)size, &compiled);
 }
 
 int
@@ -155,4 +159,16 @@ sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module
     }
     baseline_free(job.baseline);
     return rc;
+}
+
+void
+sl_module_stats(const sl_module_t *m, sl_module_stats_t *out)
+{
+    const module_code_t *code = m->code;
+    *out = (sl_module_stats_t){.funcs_defined = m->n_funcs - m->n_imported_funcs};
+    if (!code)
+        return;
+    out->body_bytes = atomic_load(&code->body_bytes);
+    out->code_bytes = atomic_load(&code->code_bytes);
+    out->funcs_compiled = atomic_load(&code->funcs_compiled);
 }

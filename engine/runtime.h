@@ -23,6 +23,9 @@ typedef struct module_code {
     code_block_t jump_table; /* one 8-byte slot per defined function: its current code */
     code_block_t *blocks;    /* per defined function */
     uint32_t n_defined;
+    /* sl_module_stats: summed by whichever thread installs a function */
+    _Atomic uint64_t body_bytes, code_bytes;
+    atomic_uint funcs_compiled;
 } module_code_t;
 
 void module_code_release(module_code_t *code);

@@ -237,7 +237,8 @@ typedef enum sl_tier {
 
 typedef struct sl_engine_options {
     sl_tier_t tier;
-    bool lazy; /* compile each function on its first call */
+    bool lazy;                /* compile each function on its first call */
+    uint32_t compile_threads; /* eager compilation: 0 or 1 compiles on the calling thread */
 } sl_engine_options_t;
 
 /* `options` may be NULL (baseline, eager). Free the engine after every module and store. */
@@ -247,6 +248,16 @@ void sl_engine_free(sl_engine_t *engine);
 /* Decodes, validates and compiles a whole module. */
 int sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module_t **out,
                       sl_error_t *err);
+
+/* What compiling a module produced so far (lazy modules grow as functions are first called). */
+typedef struct sl_module_stats {
+    uint64_t body_bytes;     /* function bodies compiled: the code section's payload */
+    uint64_t code_bytes;     /* machine code generated for them */
+    uint32_t funcs_compiled;
+    uint32_t funcs_defined;
+} sl_module_stats_t;
+
+void sl_module_stats(const sl_module_t *module, sl_module_stats_t *out);
 
 int sl_store_new(sl_engine_t *engine, sl_store_t **out);
 void sl_store_free(sl_store_t *store); /* frees every object of the store; accepts NULL */
