@@ -112,10 +112,10 @@ BODY_DECODE_OP(body_validator_t *v, BODY_VISITOR_T *c, unsigned op)
     const sl_opcode_info_t *info = &sl_opcode_info[op];
     const sl_module_t *m = v->module;
     reader_t *r = &v->r;
-    ctrl_frame_t frame;
+    ctrl_frame_t frame = {0}; /* initialised for gcc -O3, which cannot see pop_ctrl fill it */
     const ctrl_frame_t *target = NULL;
-    const sl_valtype_t *in, *out;
-    uint32_t n_in, n_out, index, other;
+    const sl_valtype_t *in = NULL, *out = NULL;
+    uint32_t n_in = 0, n_out = 0, index, other;
     sl_valtype_t t = 0, t1 = 0, t2 = 0;
 
     if (info->sig != SL_SIG_SPECIAL)

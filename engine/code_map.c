@@ -53,41 +53,42 @@ wait_for_readers(void)
     }
 }
 
-/* Publishes `next` (NULL for an empty map), waits out the readers of the snapshot it replaces, then
- * keeps that snapshot as the spare (or frees it) and frees `retired_sites`, a site table only the
- * old snapshot referenced. */
-static void
-publish(codemap_snapshot_t *next, const trap_site_t *retired_sites)
+/* Publishes `next` (NULL for an empty map) and waits out the readers of the snapshot it
+ * replaces, which it returns: the caller may still read it, then hands it to retire(). */
+static codemap_snapshot_t *
+swap_and_wait(codemap_snapshot_t *next)
 {
     codemap_snapshot_t *old = (codemap_snapshot_t *)(uintptr_t)atomic_exchange(
         &codemap_shared.current, next);
     wait_for_readers();
-    free((void *)(uintptr_t)retired_sites);
+    return old;
+}
+
+/* Keeps a snapshot no reader holds as the spare if it is the larger one, else frees it. */
+static void
+keep_spare(codemap_snapshot_t *s)
+{
+    if (!s)
+        return;
+    if (!spare || s->capacity > spare->capacity) {
+        free(spare);
+        spare = s;
+    } else {
+        free(s);
+    }
+}
+
+/* After swap_and_wait: recycles the old snapshot, or frees everything when the map is empty. */
+static void
+retire(codemap_snapshot_t *old, const codemap_snapshot_t *next)
+{
     if (!next) {
         free(old);
         free(spare);
         spare = NULL;
-    } else if (old && (!spare || old->capacity > spare->capacity)) {
-        free(spare);
-        spare = old;
     } else {
-        free(old);
+        keep_spare(old);
     }
-}
-
-/* Index of the first range of `s` whose start is >= `start`. */
-static size_t
-lower_bound(const codemap_snapshot_t *s, uintptr_t start)
-{
-    size_t lo = 0, hi = s ? s->n_ranges : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->ranges[mid].start < start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 static bool
@@ -102,72 +103,135 @@ sites_valid(size_t size, const trap_site_t *sites, size_t n_sites)
     return true;
 }
 
-int
-codemap_register(uintptr_t start, size_t size, const trap_site_t *sites, size_t n_sites)
+static int
+compare_ranges(const void *a, const void *b)
 {
-    if (size == 0 || start + size < start || (n_sites > 0 && !sites))
-        return SL_EARG;
-    if (!sites_valid(size, sites, n_sites))
-        return SL_EARG;
+    uintptr_t x = ((const codemap_range_t *)a)->start, y = ((const codemap_range_t *)b)->start;
+    return x < y ? -1 : x > y;
+}
 
-    trap_site_t *copy = NULL;
-    if (n_sites > 0) {
-        copy = malloc(n_sites * sizeof *copy);
-        if (!copy)
-            return SL_ENOMEM;
-        memcpy(copy, sites, n_sites * sizeof *copy);
+static void
+free_fresh(codemap_range_t *fresh, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((void *)(uintptr_t)fresh[i].sites);
+    free(fresh);
+}
+
+int
+codemap_register_all(const codemap_entry_t *entries, size_t n_entries)
+{
+    if (n_entries == 0)
+        return 0;
+    codemap_range_t *fresh = calloc(n_entries, sizeof *fresh);
+    if (!fresh)
+        return SL_ENOMEM;
+    for (size_t k = 0; k < n_entries; k++) {
+        const codemap_entry_t *e = &entries[k];
+        if (e->size == 0 || e->start + e->size < e->start || (e->n_sites > 0 && !e->sites) ||
+            !sites_valid(e->size, e->sites, e->n_sites)) {
+            free_fresh(fresh, n_entries);
+            return SL_EARG;
+        }
+        trap_site_t *copy = NULL;
+        if (e->n_sites > 0) {
+            copy = malloc(e->n_sites * sizeof *copy);
+            if (!copy) {
+                free_fresh(fresh, n_entries);
+                return SL_ENOMEM;
+            }
+            memcpy(copy, e->sites, e->n_sites * sizeof *copy);
+        }
+        fresh[k] = (codemap_range_t){
+            .start = e->start, .end = e->start + e->size, .n_sites = e->n_sites, .sites = copy};
     }
-    codemap_range_t range = {
-        .start = start, .end = start + size, .n_sites = n_sites, .sites = copy};
+    qsort(fresh, n_entries, sizeof *fresh, compare_ranges);
 
-    int rc;
     pthread_mutex_lock(&writer_lock);
     /* Only writers change `current`, and they hold the lock. */
     const codemap_snapshot_t *old = atomic_load(&codemap_shared.current);
-    size_t n = old ? old->n_ranges : 0;
-    size_t i = lower_bound(old, start);
-    if ((i > 0 && old->ranges[i - 1].end > start) || (i < n && old->ranges[i].start < range.end)) {
-        rc = SL_EARG;
-        goto fail;
-    }
-    codemap_snapshot_t *next = snapshot_take(n + 1);
+    size_t n_old = old ? old->n_ranges : 0;
+    codemap_snapshot_t *next = snapshot_take(n_old + n_entries);
     if (!next) {
-        rc = SL_ENOMEM;
-        goto fail;
+        pthread_mutex_unlock(&writer_lock);
+        free_fresh(fresh, n_entries);
+        return SL_ENOMEM;
     }
-    if (i > 0)
-        memcpy(next->ranges, old->ranges, i * sizeof range);
-    next->ranges[i] = range;
-    if (i < n)
-        memcpy(&next->ranges[i + 1], &old->ranges[i], (n - i) * sizeof range);
-    publish(next, NULL);
+    /* Merge the two sorted lists, refusing any overlap. */
+    size_t i = 0, j = 0, out = 0;
+    while (i < n_old || j < n_entries) {
+        bool take_old = j == n_entries || (i < n_old && old->ranges[i].start < fresh[j].start);
+        const codemap_range_t *r = take_old ? &old->ranges[i++] : &fresh[j++];
+        if (out > 0 && next->ranges[out - 1].end > r->start) {
+            keep_spare(next);
+            pthread_mutex_unlock(&writer_lock);
+            free_fresh(fresh, n_entries);
+            return SL_EARG;
+        }
+        next->ranges[out++] = *r;
+    }
+    retire(swap_and_wait(next), next);
     pthread_mutex_unlock(&writer_lock);
+    free(fresh); /* the site tables now belong to the map */
     return 0;
+}
 
-fail:
+int
+codemap_register(uintptr_t start, size_t size, const trap_site_t *sites, size_t n_sites)
+{
+    codemap_entry_t e = {.start = start, .size = size, .sites = sites, .n_sites = n_sites};
+    return codemap_register_all(&e, 1);
+}
+
+void
+codemap_unregister_all(const uintptr_t *starts, size_t n_starts)
+{
+    pthread_mutex_lock(&writer_lock);
+    const codemap_snapshot_t *old = atomic_load(&codemap_shared.current);
+    size_t n_old = old ? old->n_ranges : 0;
+    /* Both lists are sorted: one walk finds what stays. The spare always has room for it (see
+     * `spare`), so nothing is allocated. */
+    size_t n_removed = 0;
+    for (size_t i = 0, k = 0; i < n_old && k < n_starts;) {
+        SL_ASSERT(k == 0 || starts[k - 1] < starts[k]);
+        if (old->ranges[i].start < starts[k]) {
+            i++;
+        } else {
+            n_removed += old->ranges[i].start == starts[k];
+            i += old->ranges[i].start == starts[k];
+            k++;
+        }
+    }
+    if (n_removed == 0) {
+        pthread_mutex_unlock(&writer_lock);
+        return;
+    }
+    codemap_snapshot_t *next = NULL;
+    if (n_old > n_removed) {
+        next = snapshot_take(n_old - n_removed);
+        SL_ASSERT(next);
+    }
+    size_t out = 0;
+    for (size_t i = 0, k = 0; i < n_old; i++) {
+        while (k < n_starts && starts[k] < old->ranges[i].start)
+            k++;
+        if (k < n_starts && starts[k] == old->ranges[i].start)
+            continue;
+        next->ranges[out++] = old->ranges[i];
+    }
+    codemap_snapshot_t *retired = swap_and_wait(next);
+    for (size_t i = 0, k = 0; i < n_old; i++) { /* no reader holds them any more */
+        while (k < n_starts && starts[k] < retired->ranges[i].start)
+            k++;
+        if (k < n_starts && starts[k] == retired->ranges[i].start)
+            free((void *)(uintptr_t)retired->ranges[i].sites);
+    }
+    retire(retired, next);
     pthread_mutex_unlock(&writer_lock);
-    free(copy);
-    return rc;
 }
 
 void
 codemap_unregister(uintptr_t start)
 {
-    pthread_mutex_lock(&writer_lock);
-    const codemap_snapshot_t *old = atomic_load(&codemap_shared.current);
-    size_t n = old ? old->n_ranges : 0;
-    size_t i = lower_bound(old, start);
-    if (i == n || old->ranges[i].start != start) {
-        pthread_mutex_unlock(&writer_lock);
-        return;
-    }
-    codemap_snapshot_t *next = NULL;
-    if (n > 1) {
-        next = snapshot_take(n - 1);
-        SL_ASSERT(next); /* the spare is always large enough: see `spare` */
-        memcpy(next->ranges, old->ranges, i * sizeof old->ranges[0]);
-        memcpy(&next->ranges[i], &old->ranges[i + 1], (n - i - 1) * sizeof old->ranges[0]);
-    }
-    publish(next, old->ranges[i].sites);
-    pthread_mutex_unlock(&writer_lock);
+    codemap_unregister_all(&start, 1);
 }

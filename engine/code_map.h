@@ -40,6 +40,20 @@ int codemap_register(uintptr_t start, size_t size, const trap_site_t *sites, siz
 /* Removes the range registered at `start` and frees its copy of the sites once no signal handler
  * can be reading them. An unknown start is ignored. */
 void codemap_unregister(uintptr_t start);
+
+/* The same for many ranges at once, at the cost of one snapshot: a module's functions. Each
+ * registration is O(ranges registered), so registering n functions one by one would be O(n^2).
+ * codemap_register_all registers all or none; codemap_unregister_all wants `starts` in ascending
+ * order and ignores unknown ones. */
+typedef struct codemap_entry {
+    uintptr_t start;
+    size_t size;
+    const trap_site_t *sites;
+    size_t n_sites;
+} codemap_entry_t;
+
+int codemap_register_all(const codemap_entry_t *entries, size_t n_entries);
+void codemap_unregister_all(const uintptr_t *starts, size_t n_starts);
 /* If `pc` is exactly a registered trap site, stores its landing address in *landing and returns
  * true. Async-signal-safe, lock-free; defined in trap_inside.c with the other signal-context
  * code. */

@@ -1,5 +1,5 @@
-/* Entering and leaving wasm code: the host-to-wasm trampoline, sl_func_call, traps and the
- * builtins generated code calls into.
+/* Entering and leaving wasm code: the host-to-wasm trampoline, the wasm-to-host thunk,
+ * sl_func_call and traps.
  *
  * A call from C saves a sigjmp_buf in a thread-local activation record and enters the trampoline;
  * a trap anywhere below (a stub in generated code, a builtin, a host function) long-jumps back to
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "runtime.h"
+#include "trap_handler.h"
 #include "x64_encode.h"
 
 typedef struct activation {
@@ -30,6 +31,46 @@ static _Thread_local uintptr_t thread_stack_limit;
 enum { STACK_RESERVE = 256 * 1024 };
 
 typedef void (*entry_fn)(vmctx_t *vm, const void *const *code, uint64_t *area, size_t size);
+
+/* ---- wasm to host ----
+ *
+ * Wasm code calls a host function as it calls any function reference (vmctx.h): r14 = f->vmctx,
+ * which for a host function is f itself, and `call [f->code]`, which holds the thunk's address,
+ * with the arguments in the caller's call area at [rsp]. The thunk hands the area to host_call
+ * in C and returns the first result slot in both rax and xmm0, so one thunk serves every type:
+ * the caller reads the register its result type uses, and several results stay in the area. */
+
+/* Values of up to this many parameters plus results convert on the stack; more go to the heap. */
+enum { HOST_VALUES_ON_STACK = 16 };
+
+static void host_call(sl_func_t *f, uint8_t *area);
+
+/* thunk(r14 = f, [rsp + 8] = area): generated code calls with rsp 16-byte aligned, so the push
+ * of rbp aligns it again for the C call. Wasm code preserves only r14, r15 and rbp and restores
+ * its own r14/r15 after a call that may cross instances, so nothing else needs saving here. */
+static int
+host_thunk_generate(sl_engine_t *e)
+{
+    x64_buf_t b;
+    x64_buf_init(&b);
+    x64_push_r(&b, X64_RBP);
+    x64_mov_rr(&b, 8, X64_RBP, X64_RSP);
+    x64_mov_rr(&b, 8, X64_RDI, X64_R14);
+    x64_lea_rm(&b, 8, X64_RSI, x64_mem(X64_RBP, 16));
+    x64_mov_ri(&b, 8, X64_RAX, (int64_t)(uintptr_t)host_call);
+    x64_call_r(&b, X64_RAX);
+    x64_mov_rm(&b, 8, X64_RAX, x64_mem(X64_RBP, 16));
+    /* 16 bytes for a v128 result; with a smaller area this reads the caller's frame above it,
+     * which is mapped stack, and the caller ignores those bytes */
+    x64_movdqu_xm(&b, X64_XMM0, x64_mem(X64_RBP, 16));
+    x64_pop_r(&b, X64_RBP);
+    x64_ret(&b);
+    int rc = b.oom ? SL_ENOMEM : codespace_alloc(e->code, b.len, &e->host_thunk);
+    if (rc == 0)
+        memcpy(e->host_thunk.rw, b.data, b.len);
+    x64_buf_fini(&b);
+    return rc;
+}
 
 /* entry(rdi = vmctx, rsi = code slot, rdx = area buffer, rcx = area size, a multiple of 16):
  * saves the SysV callee-saved registers, copies the area to the stack, calls through the slot,
@@ -80,7 +121,7 @@ entry_generate(sl_engine_t *e)
     if (rc == 0)
         memcpy(e->entry.rw, b.data, b.len);
     x64_buf_fini(&b);
-    return rc;
+    return rc == 0 ? host_thunk_generate(e) : rc;
 }
 
 _Noreturn void
@@ -93,30 +134,35 @@ vm_trap_raise(int trap_code)
     siglongjmp(a->jump, 1);
 }
 
+/* Converts the call area to values, runs the callback, writes the results back (the first at
+ * offset 0, where the thunk picks it up for rax and xmm0). A non-zero callback result traps in
+ * the calling wasm code's activation. */
 static void
-builtin_trap(vmctx_t *vm, int trap_code)
+host_call(sl_func_t *f, uint8_t *area)
 {
-    vm_trap_raise(trap_code);
-}
-
-/* Reached when rsp is below the store's stack limit: a real overflow, or an interrupt that moved
- * the limit out of reach. */
-static void
-builtin_stack_check(vmctx_t *vm)
-{
-    vm_limits_t *limits = vm->limits;
-    if (atomic_exchange(&limits->interrupt, 0)) {
-        atomic_store(&limits->stack_limit, limits->saved_stack_limit);
-        vm_trap_raise(SL_TRAP_INTERRUPTED);
+    const sl_functype_t *t = f->type;
+    sl_value_t on_stack[HOST_VALUES_ON_STACK];
+    size_t n = (size_t)t->n_params + t->n_results;
+    sl_value_t *args = n <= HOST_VALUES_ON_STACK ? on_stack : calloc(n, sizeof *args);
+    if (!args)
+        vm_trap_raise(SL_TRAP_HOST); /* no memory to run the host function: it cannot succeed */
+    sl_value_t *results = args + t->n_params;
+    for (uint32_t i = 0; i < t->n_params; i++) {
+        args[i].type = t->params[i];
+        memset(&args[i].of, 0, sizeof args[i].of);
+        memcpy(&args[i].of, area + abi_area_offset(t->params, i), abi_slot_size(t->params[i]));
     }
-    vm_trap_raise(SL_TRAP_STACK_EXHAUSTED);
-}
-
-void
-vm_fill_builtins(vmctx_t *vm)
-{
-    vm->builtins[VM_BUILTIN_trap] = (vm_builtin_fn)builtin_trap;
-    vm->builtins[VM_BUILTIN_stack_check] = (vm_builtin_fn)builtin_stack_check;
+    for (uint32_t i = 0; i < t->n_results; i++)
+        results[i] = (sl_value_t){.type = t->results[i]};
+    int code = f->host_cb(f->host_env, args, results);
+    if (code == 0)
+        for (uint32_t i = 0; i < t->n_results; i++)
+            memcpy(area + abi_area_offset(t->results, i), &results[i].of,
+                   abi_slot_size(t->results[i]));
+    if (args != on_stack)
+        free(args);
+    if (code != 0)
+        vm_trap_raise(code);
 }
 
 void
@@ -163,6 +209,8 @@ sl_func_call(sl_func_t *func, const sl_value_t *args, size_t n_args, sl_value_t 
     if (!types_match(t->params, t->n_params, args, n_args) || t->n_results != n_results)
         return SL_EARG;
     if (func->host_cb) {
+        for (uint32_t i = 0; i < t->n_results; i++)
+            results[i] = (sl_value_t){.type = t->results[i]};
         int code = func->host_cb(func->host_env, args, results);
         if (code == 0)
             return 0;
@@ -172,6 +220,12 @@ sl_func_call(sl_func_t *func, const sl_value_t *args, size_t n_args, sl_value_t 
         }
         return SL_ETRAP;
     }
+
+    /* Idempotent and cheap after the first call on a thread: a stack overflow in wasm code
+     * needs an alternate stack for the trap handler to run on. */
+    int rc = traps_thread_init();
+    if (rc != 0)
+        return rc;
 
     size_t in = abi_area_size(t->params, t->n_params);
     size_t out = abi_area_size(t->results, t->n_results);
@@ -193,7 +247,6 @@ sl_func_call(sl_func_t *func, const sl_value_t *args, size_t n_args, sl_value_t 
     }
     activation_t a = {.prev = current_activation};
     current_activation = &a;
-    int rc = 0;
     if (sigsetjmp(a.jump, 0) == 0) {
         sl_store_t *store = ((sl_instance_t *)func->vmctx)->store; /* vmctx opens the instance */
         entry_fn entry = (entry_fn)(uintptr_t)store->engine->entry.rx;

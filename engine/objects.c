@@ -1,6 +1,7 @@
-/* Runtime objects a host creates in a store: host functions, globals, tables, memories. Each is
- * owned by its store and freed with it (the spec's store semantics), so linking never has to
- * track who else holds a reference. */
+/* Runtime objects in a store: host functions, and the globals, tables and memories that hosts
+ * create and instances define. Each is owned by its store and freed with it (the spec's store
+ * semantics), so linking never has to track who else holds a reference. One thread at a time,
+ * as for the store. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,13 +40,21 @@ store_free_objects(sl_store_t *store)
     store->objects = NULL;
 }
 
-/* Host functions are called by sl_func_call directly; wasm code calling them needs the import
- * thunk, which comes with imports. */
+/* A host function's code slot holds the engine's host thunk (entry.c), so wasm code calls it
+ * exactly as it calls a wasm function; sl_func_call calls the callback directly. */
 int
 sl_func_new_host(sl_store_t *store, const uint8_t *params, uint32_t n_params,
                  const uint8_t *results, uint32_t n_results, sl_host_cb cb, void *env,
                  sl_func_t **out)
 {
+    if (!cb || (n_params && !params) || (n_results && !results))
+        return SL_EARG;
+    for (uint32_t i = 0; i < n_params; i++)
+        if (!valtype_is_valid(params[i]))
+            return SL_EARG;
+    for (uint32_t i = 0; i < n_results; i++)
+        if (!valtype_is_valid(results[i]))
+            return SL_EARG;
     size_t types_size = (size_t)n_params + n_results;
     sl_func_t *f = store_alloc(store, sizeof *f + sizeof(sl_functype_t) + types_size, NULL);
     if (!f)
@@ -57,37 +66,45 @@ sl_func_new_host(sl_store_t *store, const uint8_t *params, uint32_t n_params,
     if (n_results)
         memcpy(types + n_params, results, n_results);
     *type = (sl_functype_t){n_params, n_results, types, types + n_params};
+    /* An unused object stays in the store's list until the store goes: harmless on this rare
+     * path, and it keeps store_alloc the only way objects come and go. */
+    int rc = typeregistry_intern(store->engine->types, type, &f->type_id);
+    if (rc != 0)
+        return rc;
     f->type = type;
     f->host_cb = cb;
     f->host_env = env;
     f->store = store;
     f->func_index = SL_NO_INDEX;
+    f->host_code = store->engine->host_thunk.rx;
     f->code = &f->host_code;
     f->vmctx = (vmctx_t *)f; /* the thunk's context is the function itself (vmctx.h) */
     *out = f;
     return 0;
 }
 
-static bool
-valid_type(uint8_t t)
+int
+store_global_new(sl_store_t *store, uint8_t type, bool is_mutable, sl_global_t **out)
 {
-    return valtype_is_valid(t);
+    if (!valtype_is_valid(type))
+        return SL_EARG;
+    sl_global_t *g = store_alloc(store, sizeof *g, NULL);
+    if (!g)
+        return SL_ENOMEM;
+    g->type = type;
+    g->is_mutable = is_mutable;
+    g->store = store;
+    *out = g;
+    return 0;
 }
 
 int
 sl_global_new(sl_store_t *store, sl_value_t value, bool is_mutable, sl_global_t **out)
 {
-    if (!valid_type(value.type))
-        return SL_EARG;
-    sl_global_t *g = store_alloc(store, sizeof *g, NULL);
-    if (!g)
-        return SL_ENOMEM;
-    memcpy(&g->value, &value.of, sizeof g->value);
-    g->type = value.type;
-    g->is_mutable = is_mutable;
-    g->store = store;
-    *out = g;
-    return 0;
+    int rc = store_global_new(store, value.type, is_mutable, out);
+    if (rc == 0)
+        memcpy(&(*out)->value, &value.of, sizeof (*out)->value);
+    return rc;
 }
 
 void
@@ -113,11 +130,14 @@ table_destroy(void *object)
 }
 
 int
-sl_table_new(sl_store_t *store, uint8_t elem_type, uint32_t min, uint32_t max, sl_table_t **out)
+store_table_new(sl_store_t *store, uint8_t elem_type, uint32_t min, uint32_t max, bool has_max,
+                sl_table_t **out)
 {
-    if (!valtype_is_ref(elem_type) || min > max)
+    if (!valtype_is_ref(elem_type) || (has_max && min > max))
         return SL_EARG;
-    void **elems = calloc(min ? min : 1, sizeof *elems);
+    if (min > TABLE_MAX_ELEMS)
+        return SL_ELIMIT;
+    void **elems = calloc(min ? min : 1, sizeof *elems); /* all null */
     sl_table_t *t = elems ? store_alloc(store, sizeof *t, table_destroy) : NULL;
     if (!t) {
         free(elems);
@@ -125,11 +145,38 @@ sl_table_new(sl_store_t *store, uint8_t elem_type, uint32_t min, uint32_t max, s
     }
     t->elems = elems;
     t->size = min;
-    t->max = max;
+    t->max = has_max ? max : UINT32_MAX;
+    t->has_max = has_max;
     t->elem_type = elem_type;
     t->store = store;
     *out = t;
     return 0;
+}
+
+int
+sl_table_new(sl_store_t *store, uint8_t elem_type, uint32_t min, uint32_t max, sl_table_t **out)
+{
+    return store_table_new(store, elem_type, min, max, max != UINT32_MAX, out);
+}
+
+int64_t
+table_grow(sl_table_t *t, uint32_t delta, void *init)
+{
+    /* spec: execution, table.grow: failure (-1) past the maximum; an implementation may also
+     * fail for lack of resources, which the element limit stands for. */
+    uint64_t old = t->size, size = old + delta;
+    if (size > t->max || size > TABLE_MAX_ELEMS)
+        return -1;
+    if (delta == 0)
+        return (int64_t)old;
+    void **elems = realloc(t->elems, (size_t)size * sizeof *elems);
+    if (!elems)
+        return -1;
+    for (uint64_t i = old; i < size; i++)
+        elems[i] = init;
+    t->elems = elems;
+    t->size = (uint32_t)size;
+    return (int64_t)old;
 }
 
 uint32_t
@@ -151,12 +198,6 @@ sl_table_get(const sl_table_t *t, uint32_t index, sl_value_t *out)
     return 0;
 }
 
-/* A store's memory wraps an engine linear memory (memory.h). */
-struct sl_memory {
-    linear_memory_t *linear;
-    sl_store_t *store;
-};
-
 static void
 memory_destroy(void *object)
 {
@@ -164,11 +205,12 @@ memory_destroy(void *object)
 }
 
 int
-sl_memory_new(sl_store_t *store, uint32_t min_pages, uint32_t max_pages, sl_memory_t **out)
+store_memory_new(sl_store_t *store, uint32_t min_pages, uint32_t max_pages, bool has_max,
+                 sl_memory_t **out)
 {
-    if (max_pages == UINT32_MAX)
-        max_pages = SL_MAX_MEMORY_PAGES;
-    if (min_pages > max_pages || max_pages > SL_MAX_MEMORY_PAGES)
+    if (!has_max)
+        max_pages = MEMORY_MAX_PAGES;
+    if (min_pages > max_pages || max_pages > MEMORY_MAX_PAGES)
         return SL_EARG;
     linear_memory_t *linear;
     int rc = memory_new(min_pages, max_pages, &linear);
@@ -180,9 +222,16 @@ sl_memory_new(sl_store_t *store, uint32_t min_pages, uint32_t max_pages, sl_memo
         return SL_ENOMEM;
     }
     m->linear = linear;
+    m->has_max = has_max;
     m->store = store;
     *out = m;
     return 0;
+}
+
+int
+sl_memory_new(sl_store_t *store, uint32_t min_pages, uint32_t max_pages, sl_memory_t **out)
+{
+    return store_memory_new(store, min_pages, max_pages, max_pages != UINT32_MAX, out);
 }
 
 uint8_t *

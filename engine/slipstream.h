@@ -120,6 +120,19 @@ int sl_module_export(const sl_module_t *module, uint32_t i, sl_export_info_t *ou
 /* Writes the type of function `func_index` as text, e.g. "(i32, i64) -> (f32)". */
 int sl_module_func_type_text(const sl_module_t *module, uint32_t func_index, char *buf,
                              size_t size);
+/* A function's signature as value types (SL_I32 ...). The arrays point into the module and stay
+ * valid while it lives; either may be NULL when its count is 0. */
+typedef struct sl_func_sig {
+    const uint8_t *params;
+    const uint8_t *results;
+    uint32_t n_params;
+    uint32_t n_results;
+} sl_func_sig_t;
+
+/* The signature of function `func_index` (imports first, as in the function index space), which
+ * a host needs to provide an import (sl_import_info_t.index of a function import) or to call an
+ * export. SL_EARG when there is no such function. */
+int sl_module_func_sig(const sl_module_t *module, uint32_t func_index, sl_func_sig_t *out);
 /* The function's name from the "name" custom section, or NULL (not NUL-terminated). */
 const char *sl_module_func_name(const sl_module_t *module, uint32_t func_index, size_t *len);
 /* The module's bytes exactly as received; valid while the module lives. */
@@ -239,6 +252,10 @@ typedef struct sl_engine_options {
     sl_tier_t tier;
     bool lazy;                /* compile each function on its first call */
     uint32_t compile_threads; /* eager compilation: 0 or 1 compiles on the calling thread */
+    /* Tier-up budget of each function, in units of about a byte of wasm code run (0: the
+     * default, 2^30). A function that spends it asks to be tiered up (sl_module_stats counts the
+     * requests until there is an optimizing tier) and starts again with a full budget. */
+    uint32_t tier_up_budget;
 } sl_engine_options_t;
 
 /* `options` may be NULL (baseline, eager). Free the engine after every module and store. */
@@ -255,6 +272,7 @@ typedef struct sl_module_stats {
     uint64_t code_bytes;     /* machine code generated for them */
     uint32_t funcs_compiled;
     uint32_t funcs_defined;
+    uint64_t tier_up_requests; /* budgets spent (see sl_engine_options_t.tier_up_budget) */
 } sl_module_stats_t;
 
 void sl_module_stats(const sl_module_t *module, sl_module_stats_t *out);
@@ -264,6 +282,9 @@ void sl_store_free(sl_store_t *store); /* frees every object of the store; accep
 /* Makes wasm code running in the store trap with SL_TRAP_INTERRUPTED at its next function entry
  * or loop iteration (or the next call, if none is running). Any thread; async-signal-safe. */
 void sl_store_interrupt(sl_store_t *store);
+/* Interrupts the store (as above) once `timeout_ns` nanoseconds from now have passed; 0 cancels.
+ * Replaces an earlier deadline and drops an interrupt still pending from one. Store's thread. */
+int sl_store_set_deadline(sl_store_t *store, uint64_t timeout_ns);
 
 /* ---- runtime: externals ---------------------------------------------------------------------- */
 

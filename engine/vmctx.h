@@ -7,7 +7,14 @@
  *   r15  the running instance's memory base (likewise; a memory never moves, see memory.h)
  *   rbp  frame pointer; rsp 16-byte aligned at every call
  * A call into another instance (an import, call_indirect) sets r14 and r15 for the callee and
- * restores the caller's afterwards.
+ * restores the caller's afterwards: load the sl_func_t *f, r14 = f->vmctx, r15 = [r14 + 0],
+ * call [f->code].
+ *
+ * Host functions are called the same way: their vmctx is the sl_func_t itself (so r15 gets a
+ * meaningless value), and their code slot holds the engine's host thunk (entry.c), which converts
+ * the call area to sl_value_t arguments, calls the callback, and returns the first result slot in
+ * both rax and xmm0 (all 16 bytes), several results in the area. A callback's non-zero return
+ * traps in the caller's activation.
  *
  * Calling convention between wasm functions: arguments in a stack area the caller reserves at
  * its rsp (8 bytes a value, 16 for v128, in order; abi_area_offset below), so the callee
@@ -22,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memory.h"
 #include "slipstream.h"
 #include "types.h"
 
@@ -74,16 +82,20 @@ struct sl_func {
     sl_store_t *store;
 };
 
-/* A table: generated code reads `elems` and `size`. */
+/* A table: generated code reads `elems` and `size`. Growing may move `elems` (realloc), so
+ * code reloads it at every access rather than caching it across a call. A null reference is
+ * NULL in both table types. */
 struct sl_table {
     void **elems;     /* +0  sl_func_t * for funcref tables, host pointers for externref */
     uint32_t size;    /* +8  */
-    uint32_t max;     /*     UINT32_MAX when unbounded */
+    uint32_t max;     /*     the declared maximum, UINT32_MAX when there is none */
+    bool has_max;     /*     whether one was declared (UINT32_MAX is a valid maximum) */
     uint8_t elem_type;
     sl_store_t *store;
 };
 
-/* A global's value cell (16 bytes for v128); imported globals share the exporter's cell. */
+/* A global's value cell (16 bytes for v128); imported globals share the exporter's cell, which
+ * is why vmctx holds pointers to globals, not the values. */
 struct sl_global {
     union {
         int32_t i32;
@@ -99,7 +111,10 @@ struct sl_global {
 };
 
 /* The runtime entry points generated code calls (SysV ABI, vmctx first), in a table so that the
- * offset, not the address, is baked into code. */
+ * offset, not the address, is baked into code (builtins.c). Bounds failures trap ("out of bounds
+ * memory access" / "out of bounds table access") after checking the whole range, before any
+ * write; grow returns the old size or -1 and never traps. Segment indices are the module's;
+ * memory builtins act on memory 0. */
 #define VM_BUILTINS(X)                                                                             \
     X(trap)          /* void (vmctx_t *, int trap_code): never returns */                          \
     X(stack_check)   /* void (vmctx_t *): traps "call stack exhausted" or "interrupted" */         \
@@ -134,8 +149,9 @@ enum vm_builtin {
 
 /* The instance as generated code sees it (the first member of struct sl_instance). */
 struct vmctx {
-    uint8_t *mem_base;        /* +0   NULL without a memory */
-    uint64_t mem_size;        /* +8   bytes */
+    uint8_t *mem_base;        /* +0   memory->base (never moves), NULL without a memory */
+    linear_memory_t *memory;  /* +8   memory 0, NULL without one; shared with its importers, so
+                                        the size is read through it: [memory + MEMORY_OFFSETOF_SIZE] */
     vm_limits_t *limits;      /* +16  the store's */
     sl_func_t **funcs;        /* +24  per function index, imports first */
     sl_global_t **globals;    /* +32  per global index */
@@ -146,7 +162,7 @@ struct vmctx {
 };
 
 #define VMCTX_MEM_BASE 0
-#define VMCTX_MEM_SIZE 8
+#define VMCTX_MEMORY 8
 #define VMCTX_LIMITS 16
 #define VMCTX_FUNCS 24
 #define VMCTX_GLOBALS 32
@@ -157,12 +173,13 @@ struct vmctx {
 #define FUNC_CODE 0
 #define FUNC_VMCTX 8
 #define FUNC_TYPE_ID 16
+#define GLOBAL_VALUE 0
 #define TABLE_ELEMS 0
 #define TABLE_SIZE 8
 #define LIMITS_STACK_LIMIT 0
 
 _Static_assert(offsetof(vmctx_t, mem_base) == VMCTX_MEM_BASE, "vmctx layout");
-_Static_assert(offsetof(vmctx_t, mem_size) == VMCTX_MEM_SIZE, "vmctx layout");
+_Static_assert(offsetof(vmctx_t, memory) == VMCTX_MEMORY, "vmctx layout");
 _Static_assert(offsetof(vmctx_t, limits) == VMCTX_LIMITS, "vmctx layout");
 _Static_assert(offsetof(vmctx_t, funcs) == VMCTX_FUNCS, "vmctx layout");
 _Static_assert(offsetof(vmctx_t, globals) == VMCTX_GLOBALS, "vmctx layout");
@@ -173,6 +190,7 @@ _Static_assert(offsetof(vmctx_t, builtins) == VMCTX_BUILTIN(0), "vmctx layout");
 _Static_assert(offsetof(struct sl_func, code) == FUNC_CODE, "funcref layout");
 _Static_assert(offsetof(struct sl_func, vmctx) == FUNC_VMCTX, "funcref layout");
 _Static_assert(offsetof(struct sl_func, type_id) == FUNC_TYPE_ID, "funcref layout");
+_Static_assert(offsetof(struct sl_global, value) == GLOBAL_VALUE, "global layout");
 _Static_assert(offsetof(struct sl_table, elems) == TABLE_ELEMS, "table layout");
 _Static_assert(offsetof(struct sl_table, size) == TABLE_SIZE, "table layout");
 _Static_assert(offsetof(vm_limits_t, stack_limit) == LIMITS_STACK_LIMIT, "limits layout");

@@ -21,7 +21,8 @@
 /* The most frequent "not supported" messages in the summary; -v shows them all. */
 #define SPEC_MAX_MESSAGES_SHOWN 25
 
-static const char usage[] = "usage: slipstream spec [--tier=none|baseline] [-v] PATH...\n";
+static const char usage[] =
+    "usage: slipstream spec [--tier=none|baseline] [--lazy] [--threads=N] [-v] PATH...\n";
 
 static void
 print_help(void)
@@ -37,6 +38,8 @@ print_help(void)
           "  --tier=baseline  compile with the baseline tier and run every command: one store\n"
           "                   per file, the spectest host module, register and imports;\n"
           "                   what the engine does not support is skipped with its reason\n"
+          "  --lazy           with a tier: compile each function on its first call\n"
+          "  --threads=N      with a tier: compile eagerly on N threads\n"
           "  -v, --verbose    print every failure, a note where the engine's message differs\n"
           "                   from the one the test expects, each unsupported skip, and the\n"
           "                   spectest print calls\n"
@@ -165,12 +168,12 @@ add_path(file_list_t *list, const char *path)
 
 /* The run's one engine. A machine or build without the tier is one clear failure, not a pass. */
 static int
-start_engine(tier_t tier, sl_engine_t **engine, file_list_t *list)
+start_engine(tier_t tier, sl_engine_options_t options, sl_engine_t **engine, file_list_t *list)
 {
     *engine = NULL;
     if (tier == TIER_NONE)
         return 0;
-    sl_engine_options_t options = {.tier = SL_TIER_BASELINE};
+    options.tier = SL_TIER_BASELINE;
     int rc = sl_engine_new(&options, engine);
     if (rc == 0)
         return 0;
@@ -189,6 +192,8 @@ cmd_spec(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"verbose", no_argument, NULL, 'v'},
         {"tier", required_argument, NULL, 't'},
+        {"lazy", no_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     spec_options_t run_options = {
@@ -197,6 +202,7 @@ cmd_spec(int argc, char **argv)
     };
     file_list_t list = {0};
     tier_t tier = TIER_NONE;
+    sl_engine_options_t engine_options = {0};
     sl_engine_t *engine = NULL;
     int status = CMD_USAGE;
     int opt;
@@ -219,6 +225,19 @@ cmd_spec(int argc, char **argv)
                 goto out;
             }
             break;
+        case 'l':
+            engine_options.lazy = true;
+            break;
+        case 'j': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (*end || n < 1 || n > 256) {
+                fprintf(stderr, "slipstream spec: --threads wants 1 to 256, not '%s'\n", optarg);
+                goto out;
+            }
+            engine_options.compile_threads = (uint32_t)n;
+            break;
+        }
         default:
             fputs(usage, stderr); /* getopt has already named the bad option */
             goto out;
@@ -230,7 +249,7 @@ cmd_spec(int argc, char **argv)
     }
 
     status = CMD_FAILED;
-    int rc = start_engine(tier, &engine, &list);
+    int rc = start_engine(tier, engine_options, &engine, &list);
     if (rc < 0) {
         fprintf(stderr, "slipstream spec: out of memory\n");
         goto out;

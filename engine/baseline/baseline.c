@@ -12,12 +12,6 @@ not_yet(baseline_t *b, const char *what)
 }
 
 static bool
-is_integer(uint8_t type)
-{
-    return type == SL_TYPE_I32 || type == SL_TYPE_I64;
-}
-
-static bool
 mirror_push(baseline_t *b, const ctrl_frame_t *f)
 {
     if (b->n_ctrls == b->cap_ctrls) {
@@ -46,6 +40,50 @@ local_mem(const baseline_t *b, uint32_t index)
 
 /* ---- hooks called by the decode loop ---- */
 
+/* Gives the most used integer and reference locals the pinned registers (baseline_impl.h). */
+static bool
+pin_locals(baseline_t *b, body_validator_t *v)
+{
+    if (v->n_locals > b->cap_locals) {
+        int32_t *offsets = realloc(b->local_offsets, v->n_locals * sizeof *offsets);
+        if (offsets)
+            b->local_offsets = offsets;
+        uint8_t *regs = realloc(b->local_regs, v->n_locals);
+        if (regs)
+            b->local_regs = regs;
+        uint64_t *uses = realloc(b->local_uses, v->n_locals * sizeof *uses);
+        if (uses)
+            b->local_uses = uses;
+        if (!offsets || !regs || !uses)
+            return baseline_fail(b, SL_ENOMEM, "out of memory");
+        b->cap_locals = v->n_locals;
+    }
+    if (v->n_locals)
+        memset(b->local_regs, X64_NO_REG, v->n_locals);
+    b->n_pinned = b->n_pinned_xmm = 0;
+    b->are_pinned_live = false;
+    scan_local_uses(v, b->local_uses);
+    static const x64_reg_t pinned[BASELINE_N_PINNED] = BASELINE_PINNED_REGS;
+    for (int is_xmm = 0; is_xmm < 2; is_xmm++) {
+        unsigned *n = is_xmm ? &b->n_pinned_xmm : &b->n_pinned;
+        unsigned max = is_xmm ? BASELINE_N_PINNED_XMM : BASELINE_N_PINNED;
+        while (*n < max) {
+            uint32_t best = UINT32_MAX;
+            for (uint32_t i = 0; i < v->n_locals; i++)
+                if (b->local_uses[i] && b->local_regs[i] == X64_NO_REG &&
+                    is_xmm_type(v->locals[i]) == is_xmm &&
+                    (best == UINT32_MAX || b->local_uses[i] > b->local_uses[best]))
+                    best = i;
+            if (best == UINT32_MAX)
+                break;
+            b->local_regs[best] =
+                (uint8_t)(is_xmm ? BASELINE_FIRST_PINNED_XMM + *n : pinned[*n]);
+            ++*n;
+        }
+    }
+    return true;
+}
+
 static inline bool
 visit_start(baseline_t *b, body_validator_t *v)
 {
@@ -53,20 +91,15 @@ visit_start(baseline_t *b, body_validator_t *v)
     for (uint32_t i = 0; i < v->n_locals; i++)
         if (v->locals[i] == SL_TYPE_V128)
             return not_yet(b, "v128 locals");
-    if (v->n_locals > b->cap_locals) {
-        int32_t *p = realloc(b->local_offsets, v->n_locals * sizeof *p);
-        if (!p)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->local_offsets = p;
-        b->cap_locals = v->n_locals;
-    }
+    if (!pin_locals(b, v))
+        return false;
     int32_t at = 16; /* parameters: the caller's area, 8 bytes each */
     for (uint32_t i = 0; i < t->n_params; i++, at += 8)
         b->local_offsets[i] = at;
     uint32_t n_declared = v->n_locals - t->n_params;
     for (uint32_t j = 0; j < n_declared; j++)
-        b->local_offsets[t->n_params + j] = -16 - 16 * (int32_t)j;
-    b->locals_size = 16 + 16 * (int32_t)n_declared;
+        b->local_offsets[t->n_params + j] = FRAME_FIRST_LOCAL - 16 * (int32_t)j;
+    b->locals_size = -FRAME_FIRST_LOCAL + 16 * (int32_t)n_declared - 16;
 
     /* push rbp; mov rbp, rsp; sub rsp, imm32 (patched once the frame size is known) */
     x64_push_r(&b->buf, X64_RBP);
@@ -76,8 +109,12 @@ visit_start(baseline_t *b, body_validator_t *v)
     x64_emit8(&b->buf, 0xec);
     b->frame_patch = x64_buf_offset(&b->buf);
     x64_emit32(&b->buf, 0);
-    x64_mov_mr(&b->buf, 8, x64_mem(X64_RBP, -8), X64_R14);
+    x64_mov_mr(&b->buf, 8, x64_mem(X64_RBP, FRAME_VMCTX), X64_R14);
+    static const x64_reg_t pinned[BASELINE_N_PINNED] = BASELINE_PINNED_REGS;
+    for (unsigned k = 0; k < b->n_pinned && k < BASELINE_N_PINNED_CALLEE_SAVED; k++)
+        x64_mov_mr(&b->buf, 8, x64_mem(X64_RBP, FRAME_SAVED_PINNED - 8 * (int32_t)k), pinned[k]);
     emit_stack_check(b);
+    emit_budget_check(b, BUDGET_CALL_COST);
     if (!mirror_push(b, &v->ctrls[0])) /* the function's own frame: its end returns */
         return false;
     if (n_declared) { /* spec: locals start at zero */
@@ -85,21 +122,57 @@ visit_start(baseline_t *b, body_validator_t *v)
         if (n_declared <= 16) {
             for (uint32_t j = 0; j < n_declared; j++)
                 x64_mov_mr(&b->buf, 8, local_mem(b, t->n_params + j), X64_RAX);
-        } else { /* rep stosq over [rbp - locals_size, rbp - 16) */
-            x64_lea_rm(&b->buf, 8, X64_RDI, x64_mem(X64_RBP, -b->locals_size));
-            x64_mov_ri(&b->buf, 4, X64_RCX, 2 * n_declared);
+        } else { /* rep stosq from the lowest local up to the first */
+            x64_lea_rm(&b->buf, 8, X64_RDI, local_mem(b, v->n_locals - 1));
+            x64_mov_ri(&b->buf, 4, X64_RCX, 2 * n_declared - 1);
             x64_emit8(&b->buf, 0xf3);
             x64_emit8(&b->buf, 0x48);
             x64_emit8(&b->buf, 0xab);
         }
     }
+    for (uint32_t i = 0; i < v->n_locals; i++) {
+        uint8_t r = b->local_regs[i];
+        if (r == X64_NO_REG)
+            continue;
+        if (is_xmm_type(v->locals[i]) && i < t->n_params)
+            x64_movsd_xm(&b->buf, (x64_xreg_t)r, local_mem(b, i)); /* an f32: the low half */
+        else if (is_xmm_type(v->locals[i]))
+            x64_xorps_xx(&b->buf, (x64_xreg_t)r, (x64_xreg_t)r);
+        else if (i < t->n_params)
+            x64_mov_rm(&b->buf, type_size(v->locals[i]), (x64_reg_t)r, local_mem(b, i));
+        else
+            x64_xor_rr(&b->buf, 4, (x64_reg_t)r, (x64_reg_t)r);
+    }
+    b->are_pinned_live = true;
     return true;
+}
+
+/* Whether an instruction takes or produces an f32 or f64. */
+static bool
+is_float_op(unsigned op)
+{
+    const sl_sig_info_t *sig = &sl_sig_info[sl_opcode_info[op].sig];
+    uint8_t types[4] = {sig->n_results ? sig->result : 0, sig->params[0], sig->params[1],
+                        sig->params[2]};
+    for (unsigned i = 0; i < 4; i++)
+        if (types[i] == SL_TYPE_F32 || types[i] == SL_TYPE_F64)
+            return true;
+    return false;
 }
 
 static inline bool
 visit_simple(baseline_t *b, body_validator_t *v, unsigned op, const body_imm_t *imm)
 {
-    return emit_numeric(b, op, imm);
+    switch (sl_opcode_info[op].imm) {
+    case SL_IMM_MEMARG:
+    case SL_IMM_MEMORY:
+    case SL_IMM_MEMORY_INIT:
+    case SL_IMM_MEMORY_COPY:
+    case SL_IMM_DATA:
+        return emit_memory(b, op, imm);
+    default:
+        return is_float_op(op) ? emit_float(b, op, imm) : emit_numeric(b, op, imm);
+    }
 }
 
 static inline bool
@@ -119,13 +192,27 @@ visit_drop(baseline_t *b, body_validator_t *v, sl_valtype_t t)
 static inline bool
 visit_select(baseline_t *b, body_validator_t *v, sl_valtype_t t)
 {
-    if (!is_integer(t))
-        return not_yet(b, "select of non-integers");
+    if (t == SL_TYPE_V128)
+        return not_yet(b, "select of v128");
     x64_reg_t cond = vs_pop_reg(b, 0);
-    x64_reg_t lhs = vs_to_reg(b, b->depth - 2, X64_REGSET(cond));
-    x64_reg_t rhs = vs_to_reg(b, b->depth - 1, X64_REGSET(cond) | X64_REGSET(lhs));
-    x64_test_rr(&b->buf, 4, cond, cond);
-    x64_cmovcc_rr(&b->buf, t == SL_TYPE_I32 ? 4 : 8, X64_CC_E, lhs, rhs);
+    uint8_t type = b->stack[b->depth - 1].type; /* t is unknown when both operands are */
+    if (!is_xmm_type(type)) {
+        x64_reg_t lhs = vs_to_reg(b, b->depth - 2, X64_REGSET(cond));
+        x64_reg_t rhs = vs_to_reg(b, b->depth - 1, X64_REGSET(cond) | X64_REGSET(lhs));
+        x64_test_rr(&b->buf, 4, cond, cond);
+        x64_cmovcc_rr(&b->buf, type == SL_TYPE_I32 ? 4 : 8, X64_CC_E, lhs, rhs);
+    } else {
+        const vslot_t *top = &b->stack[b->depth - 1];
+        x64_regset_t rhs_reg = top->loc == LOC_REG ? X64_REGSET(top->reg) : 0;
+        x64_xreg_t lhs = (x64_xreg_t)vs_to_reg(b, b->depth - 2, rhs_reg);
+        x64_xreg_t rhs = (x64_xreg_t)vs_to_reg(b, b->depth - 1, X64_REGSET(lhs));
+        x64_label_t keep;
+        x64_label_init(&keep);
+        x64_test_rr(&b->buf, 4, cond, cond);
+        x64_jcc_label(&b->buf, X64_CC_NE, &keep);
+        x64_movaps_xx(&b->buf, lhs, rhs);
+        x64_label_bind(&b->buf, &keep);
+    }
     vs_drop(b, 1);
     vs_free(b, cond);
     return true;
@@ -149,8 +236,11 @@ visit_loop(baseline_t *b, body_validator_t *v, const ctrl_frame_t *f)
     if (f->is_dead)
         return true;
     vs_spill_all(b);
-    x64_label_bind(&b->buf, &b->ctrls[b->n_ctrls - 1].head_label);
-    emit_stack_check(b); /* back-edges land here: interrupts reach loops */
+    bctrl_t *c = &b->ctrls[b->n_ctrls - 1];
+    x64_label_bind(&b->buf, &c->head_label);
+    emit_stack_check(b); /* back-edges land here: interrupts and budgets reach loops */
+    c->wasm_start = (uint32_t)v->op_at;
+    c->budget_patch = emit_budget_check(b, 1);
     return true;
 }
 
@@ -161,12 +251,11 @@ visit_if(baseline_t *b, body_validator_t *v, const ctrl_frame_t *f)
         return false;
     if (f->is_dead)
         return true;
-    /* The validator has already popped the condition: it is our top value. */
-    x64_reg_t cond = vs_pop_reg(b, 0);
+    /* The validator has already popped the condition: it is our top value. Spilling moves only
+     * (no flags change), so a pending comparison survives it. */
+    x64_cc_t cc = vs_pop_condition(b);
     vs_spill_all(b);
-    x64_test_rr(&b->buf, 4, cond, cond);
-    x64_jcc_label(&b->buf, X64_CC_E, &b->ctrls[b->n_ctrls - 1].else_label);
-    vs_free(b, cond);
+    x64_jcc_label(&b->buf, x64_cc_negate(cc), &b->ctrls[b->n_ctrls - 1].else_label);
     return true;
 }
 
@@ -191,6 +280,8 @@ visit_end(baseline_t *b, body_validator_t *v, const ctrl_frame_t *f)
     bctrl_t c = b->ctrls[--b->n_ctrls];
     if (c.is_dead)
         return true;
+    if (f->opcode == SL_OP_LOOP)
+        x64_buf_patch32(&b->buf, c.budget_patch, (uint32_t)(v->op_at - c.wasm_start));
     if (!f->is_unreachable)
         vs_spill_all(b);
     if (f->opcode == SL_OP_IF && !c.has_else)
@@ -212,38 +303,41 @@ visit_br(baseline_t *b, body_validator_t *v, uint32_t depth)
 static inline bool
 visit_br_if(baseline_t *b, body_validator_t *v, uint32_t depth)
 {
-    x64_reg_t cond = vs_pop_reg(b, 0);
+    x64_cc_t cc = vs_pop_condition(b);
     vs_spill_all(b);
-    x64_label_t skip;
-    x64_label_init(&skip);
-    x64_test_rr(&b->buf, 4, cond, cond);
-    vs_free(b, cond);
-    x64_jcc_label(&b->buf, X64_CC_E, &skip);
-    emit_branch(b, depth);
-    x64_label_bind(&b->buf, &skip);
-    return true;
+    return emit_branch_if(b, depth, cc);
 }
+
+/* Up to this many targets, a chain of compares beats the table's indirect jump. */
+enum { BR_TABLE_CHAIN_MAX = 4 };
 
 static inline bool
 visit_br_table(baseline_t *b, body_validator_t *v, uint32_t n, const uint8_t *targets)
 {
+    if (n + 1 > b->cap_table_depths) {
+        uint32_t *p = realloc(b->table_depths, (n + 1) * sizeof *p);
+        if (!p)
+            return baseline_fail(b, SL_ENOMEM, "out of memory");
+        b->table_depths = p;
+        b->cap_table_depths = n + 1;
+    }
+    const uint8_t *at = targets;
+    for (uint32_t i = 0; i <= n; i++)
+        at += leb128_read_u32(at, v->r.end, &b->table_depths[i]); /* validated already */
     x64_reg_t index = vs_pop_reg(b, 0);
     vs_spill_all(b);
-    const uint8_t *p = targets;
-    for (uint32_t i = 0; i <= n; i++) {
-        uint32_t depth = 0;
-        p += leb128_read_u32(p, v->r.end, &depth); /* validated already */
-        x64_label_t next;
-        x64_label_init(&next);
-        if (i < n) {
+    bool ok = true;
+    if (n > BR_TABLE_CHAIN_MAX) {
+        ok = emit_branch_table(b, index, b->table_depths, n);
+    } else {
+        for (uint32_t i = 0; i < n; i++) {
             x64_cmp_ri(&b->buf, 4, index, (int32_t)i);
-            x64_jcc_label(&b->buf, X64_CC_NE, &next);
+            emit_branch_if(b, b->table_depths[i], X64_CC_E);
         }
-        emit_branch(b, depth);
-        x64_label_bind(&b->buf, &next);
+        emit_branch(b, b->table_depths[n]);
     }
     vs_free(b, index);
-    return true;
+    return ok;
 }
 
 static inline bool
@@ -261,23 +355,31 @@ visit_call(baseline_t *b, body_validator_t *v, uint32_t func)
 static inline bool
 visit_call_indirect(baseline_t *b, body_validator_t *v, uint32_t type, uint32_t table)
 {
-    return not_yet(b, "call_indirect");
+    return emit_call_indirect(b, type, table);
 }
 
 static inline bool
 visit_local(baseline_t *b, body_validator_t *v, unsigned op, uint32_t index)
 {
     uint8_t type = v->locals[index];
-    if (!is_integer(type))
-        return not_yet(b, "locals of this type");
-    unsigned size = type_size(type);
-    if (op == SL_OP_LOCAL_GET) {
-        x64_reg_t r = vs_alloc(b, 0);
-        x64_mov_rm(&b->buf, size, r, local_mem(b, index));
-        b->gp_used &= (x64_regset_t)~X64_REGSET(r);
-        return vs_push_reg(b, type, r);
+    x64_reg_t pinned = (x64_reg_t)b->local_regs[index];
+    if (pinned != X64_NO_REG) { /* values are copied in and out: the register is the local's */
+        if (op == SL_OP_LOCAL_GET && is_xmm_type(type)) {
+            x64_xreg_t x = vs_alloc_x(b, 0);
+            x64_movaps_xx(&b->buf, x, (x64_xreg_t)pinned);
+            return vs_push_reg(b, type, (x64_reg_t)x);
+        }
+        if (op == SL_OP_LOCAL_GET) {
+            x64_reg_t r = vs_alloc(b, 0);
+            x64_mov_rr(&b->buf, type_size(type) == 4 ? 4 : 8, r, pinned);
+            return vs_push_reg(b, type, r);
+        }
+        vs_copy_to_reg(b, b->depth - 1, pinned);
+    } else if (op == SL_OP_LOCAL_GET) {
+        return vs_push_load(b, type, local_mem(b, index));
+    } else {
+        vs_store_to(b, b->depth - 1, local_mem(b, index));
     }
-    vs_store_to(b, b->depth - 1, local_mem(b, index));
     if (op == SL_OP_LOCAL_SET)
         vs_drop(b, 1);
     return true;
@@ -286,19 +388,19 @@ visit_local(baseline_t *b, body_validator_t *v, unsigned op, uint32_t index)
 static inline bool
 visit_global(baseline_t *b, body_validator_t *v, unsigned op, uint32_t index)
 {
-    return not_yet(b, "globals");
+    return emit_global(b, op, index);
 }
 
 static inline bool
 visit_table(baseline_t *b, body_validator_t *v, unsigned op, uint32_t x, uint32_t y)
 {
-    return not_yet(b, sl_opcode_info[op].text);
+    return emit_table(b, op, x, y);
 }
 
 static inline bool
 visit_ref(baseline_t *b, body_validator_t *v, unsigned op, uint32_t arg)
 {
-    return not_yet(b, sl_opcode_info[op].text);
+    return emit_ref(b, op, arg);
 }
 
 #define BODY_VISITOR_T baseline_t
@@ -336,6 +438,10 @@ baseline_free(baseline_t *b)
     free(b->stack);
     free(b->ctrls);
     free(b->local_offsets);
+    free(b->table_labels);
+    free(b->table_depths);
+    free(b->local_regs);
+    free(b->local_uses);
     free(b->relocs);
     free(b->trap_sites);
     free(b);
@@ -350,7 +456,7 @@ baseline_compile_function(baseline_t *b, const sl_module_t *m, uint32_t func_ind
     b->type = module_func_type(m, func_index);
     b->buf.len = 0;
     b->depth = b->max_depth = 0;
-    b->gp_used = 0;
+    b->gp_used = b->xmm_used = 0;
     b->n_ctrls = 0;
     b->out_area = 0;
     b->n_relocs = 0;
@@ -361,6 +467,11 @@ baseline_compile_function(baseline_t *b, const sl_module_t *m, uint32_t func_ind
     if (rc != 0)
         return rc;
     emit_out_of_line(b);
+    if (b->n_trap_sites) { /* every access site lands on the out-of-bounds stub */
+        int32_t landing = b->traps[SL_TRAP_MEMORY_OOB].label.pos;
+        for (uint32_t i = 0; i < b->n_trap_sites; i++)
+            b->trap_sites[i].landing = (uint32_t)landing;
+    }
     uint32_t frame = (uint32_t)b->locals_size + 16 * b->max_depth + b->out_area;
     x64_buf_patch32(&b->buf, b->frame_patch, (frame + 15) & ~15u);
     if (b->buf.oom) {

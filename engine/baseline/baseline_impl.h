@@ -6,7 +6,8 @@
  *   [rbp + 8]       return address
  *   [rbp]           caller's rbp
  *   [rbp - 8]       this instance's vmctx (r14), to restore it after cross-instance calls
- *   [rbp - 16 ...]  declared locals, 16 bytes each
+ *   [rbp - 16 ...]  the caller's values of the pinned registers this function uses (3 slots)
+ *   [rbp - 48 ...]  declared locals, 16 bytes each (downwards)
  *   [below]         one 16-byte home slot per value-stack position
  *   [rsp ...]       outgoing call area, sized for the largest call
  *
@@ -14,6 +15,13 @@
  * in a register, a constant not yet materialised, or in its home slot. At every control-flow
  * merge (block entry, branch, block end) all values are in their home slots, so a merge needs no
  * negotiation: the label's values are simply written to the homes of the label's positions.
+ *
+ * Locals live in their frame slots, except the (up to) five integer or reference locals used
+ * most, weighted by loop depth (local_scan.c), which live in rbx, r12, r13, r10 and r9 for the
+ * whole function, and the six float locals used most, in xmm9-xmm14: no merge has to move them,
+ * and loop variables stop making round trips through memory. rbx, r12 and r13 are callee-saved,
+ * for wasm functions as for C; the others are not, so those locals are written to their slots
+ * before any call and read back after it (emit_pinned_around_call).
  */
 #ifndef SL_BASELINE_IMPL_H
 #define SL_BASELINE_IMPL_H
@@ -27,7 +35,10 @@
 #include "x64_encode.h"
 #include "x64_label.h"
 
-enum { LOC_STACK, LOC_REG, LOC_CONST };
+/* LOC_COND: an i32 comparison result still in the flags (`reg` holds the condition code); only
+ * made for a comparison directly followed by br_if or if, which consume it before any other
+ * instruction is emitted. */
+enum { LOC_STACK, LOC_REG, LOC_CONST, LOC_COND };
 
 typedef struct vslot {
     uint8_t loc;  /* LOC_* */
@@ -44,6 +55,8 @@ typedef struct bctrl {
     uint32_t height;        /* value-stack depth below the frame's parameters */
     bool is_dead;           /* opened in unreachable code: nothing is emitted */
     bool has_else;
+    uint32_t wasm_start;    /* loop: the offset of its opcode in the module */
+    size_t budget_patch;    /* loop: the imm32 of its budget check, set to its size at its end */
 } bctrl_t;
 
 /* Trap stubs emitted after the body, one per kind the function uses. */
@@ -59,18 +72,28 @@ struct baseline {
 
     vslot_t *stack;
     uint32_t depth, cap_stack, max_depth;
-    x64_regset_t gp_used;
+    x64_regset_t gp_used;  /* general registers holding values (or owned by an emitter) */
+    x64_regset_t xmm_used; /* likewise for xmm registers */
 
     bctrl_t *ctrls;
     uint32_t n_ctrls, cap_ctrls;
 
     int32_t *local_offsets; /* rbp-relative, per local */
+    uint8_t *local_regs;    /* per local: its pinned register, or X64_NO_REG */
+    uint64_t *local_uses;   /* per local: weighted uses (local_scan.c) */
+    unsigned n_pinned;      /* pinned registers in use: the first n of BASELINE_PINNED_REGS */
+    unsigned n_pinned_xmm;  /* pinned xmm registers in use, from BASELINE_FIRST_PINNED_XMM */
+    bool are_pinned_live;   /* past the prologue: pinned registers hold the locals */
     uint32_t cap_locals;
     int32_t locals_size;    /* bytes below rbp before the first home slot */
     uint32_t out_area;      /* largest outgoing call area */
     size_t frame_patch;     /* offset of the prologue's frame-size imm32 */
 
     trap_stub_t traps[SL_N_TRAPS_ + 1];
+    x64_label_t *table_labels; /* br_table: per branch depth, its stub */
+    uint32_t cap_table_labels;
+    uint32_t *table_depths;    /* br_table: the decoded targets */
+    uint32_t cap_table_depths;
 
     baseline_reloc_t *relocs;
     uint32_t n_relocs, cap_relocs;
@@ -83,12 +106,33 @@ struct baseline {
 };
 
 /* General registers the value stack may use. r11 is the emitters' scratch register, r14 and r15
- * are reserved (vmctx.h), rsp and rbp hold the frame. */
+ * are reserved (vmctx.h), rsp and rbp hold the frame, rbx, r12, r13, r10 and r9 hold pinned
+ * locals. */
 #define BASELINE_GP_REGS                                                                           \
-    (X64_REGSET(X64_RAX) | X64_REGSET(X64_RCX) | X64_REGSET(X64_RDX) | X64_REGSET(X64_RBX) |       \
-     X64_REGSET(X64_RSI) | X64_REGSET(X64_RDI) | X64_REGSET(X64_R8) | X64_REGSET(X64_R9) |         \
-     X64_REGSET(X64_R10) | X64_REGSET(X64_R12) | X64_REGSET(X64_R13))
+    (X64_REGSET(X64_RAX) | X64_REGSET(X64_RCX) | X64_REGSET(X64_RDX) | X64_REGSET(X64_RSI) |       \
+     X64_REGSET(X64_RDI) | X64_REGSET(X64_R8))
+/* Pinned general registers, in the order they are handed out: the callee-saved ones first, which
+ * survive calls; the others are saved around calls like the xmm ones. */
+#define BASELINE_N_PINNED 5
+#define BASELINE_N_PINNED_CALLEE_SAVED 3
+#define BASELINE_PINNED_REGS {X64_RBX, X64_R12, X64_R13, X64_R10, X64_R9}
+#define FRAME_VMCTX (-8)
+#define FRAME_SAVED_PINNED (-16) /* the first of BASELINE_N_PINNED_CALLEE_SAVED, downwards */
+#define FRAME_FIRST_LOCAL (-48)
 #define SCRATCH X64_R11
+/* xmm registers for float (and later v128) values: xmm0-xmm8. xmm9-xmm14 hold pinned float
+ * locals, xmm15 is the emitters' scratch register. */
+#define BASELINE_XMM_REGS ((x64_regset_t)0x01ff)
+#define BASELINE_N_PINNED_XMM 6
+#define BASELINE_FIRST_PINNED_XMM X64_XMM9
+#define SCRATCH_X X64_XMM15
+
+/* Which register file a value of `type` lives in when it is in a register. */
+static inline bool
+is_xmm_type(uint8_t type)
+{
+    return type == SL_TYPE_F32 || type == SL_TYPE_F64 || type == SL_TYPE_V128;
+}
 
 static inline unsigned
 type_size(uint8_t type)
@@ -106,16 +150,24 @@ home(const baseline_t *b, uint32_t position)
 bool baseline_fail(baseline_t *b, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* ---- value stack (vstack.c) ---- */
+/* ---- value stack (vstack.c) ----
+ * Registers are numbered within their file: a slot's `reg` is a general register for integer and
+ * reference types, an xmm register for f32, f64 and v128 (is_xmm_type). Functions that take or
+ * return a register of a slot use the slot's file; the _x variants name the xmm file outright.
+ * A float constant's `imm` holds its bit pattern. */
 bool vs_push_reg(baseline_t *b, uint8_t type, x64_reg_t r);
 bool vs_push_const(baseline_t *b, uint8_t type, int64_t imm);
 bool vs_push_stack(baseline_t *b, uint8_t type);
 x64_reg_t vs_alloc(baseline_t *b, x64_regset_t exclude);
+x64_xreg_t vs_alloc_x(baseline_t *b, x64_regset_t exclude);
 void vs_free(baseline_t *b, x64_reg_t r);
-/* Makes slot `position` a register (not in `exclude`) and returns it. */
+void vs_free_x(baseline_t *b, x64_xreg_t r);
+/* Makes slot `position` a register (not in `exclude`, a set in the slot's file) and returns it. */
 x64_reg_t vs_to_reg(baseline_t *b, uint32_t position, x64_regset_t exclude);
 /* Pops the top value into a register the caller then owns (and frees or pushes). */
 x64_reg_t vs_pop_reg(baseline_t *b, x64_regset_t exclude);
+/* Loads a `type` value from memory into a new register and pushes it. */
+bool vs_push_load(baseline_t *b, uint8_t type, x64_mem_t src);
 /* Pops the top value into register `r`, moving whatever else is there out of the way. */
 void vs_pop_into(baseline_t *b, x64_reg_t r);
 /* Moves the value in `r`, if any, elsewhere (not into `exclude`) so `r` can be used. */
@@ -125,15 +177,48 @@ void vs_spill(baseline_t *b, uint32_t position);
 void vs_spill_all(baseline_t *b);
 /* Truncates to `height` and pushes `n` values of `types` in their homes (a merge's result). */
 bool vs_reset(baseline_t *b, uint32_t height, const uint8_t *types, uint32_t n);
+/* Loads slot `position`'s value into general register `r` (not the scratch register), leaving
+ * the slot as it is. */
+void vs_copy_to_reg(baseline_t *b, uint32_t position, x64_reg_t r);
 /* Stores slot `position`'s value into `dst` (memory), through the scratch register. */
 void vs_store_to(baseline_t *b, uint32_t position, x64_mem_t dst);
 
+/* Counts each local's uses in the rest of the body, weighted by loop depth, into
+ * uses[0..v->n_locals); the validator's reader is left where it was. */
+void scan_local_uses(body_validator_t *v, uint64_t *uses);
+
 /* ---- emitters ---- */
-bool emit_numeric(baseline_t *b, unsigned op, const body_imm_t *imm);
+bool emit_numeric(baseline_t *b, unsigned op, const body_imm_t *imm); /* integers */
+void finish_comparison(baseline_t *b, x64_reg_t r, x64_cc_t cc);
+bool emit_float(baseline_t *b, unsigned op, const body_imm_t *imm);   /* with a float operand */
+bool emit_convert(baseline_t *b, unsigned op); /* float <-> integer, from emit_float */
+bool emit_memory(baseline_t *b, unsigned op, const body_imm_t *imm);  /* memory and data */
 bool emit_branch(baseline_t *b, uint32_t depth);
+/* Branches to `depth` when `cc` holds, falling through otherwise. */
+bool emit_branch_if(baseline_t *b, uint32_t depth, x64_cc_t cc);
+/* br_table through a jump table: depths[0..n) by index, depths[n] the default. Values spilled. */
+bool emit_branch_table(baseline_t *b, x64_reg_t index, const uint32_t *depths, uint32_t n);
+/* Pops an i32 condition: the code under which it is true (a pending comparison's, or a test of
+ * the value against zero). */
+x64_cc_t vs_pop_condition(baseline_t *b);
 bool emit_call(baseline_t *b, uint32_t func_index);
+bool emit_call_indirect(baseline_t *b, uint32_t type_index, uint32_t table_index);
+void emit_builtin_call(baseline_t *b, enum vm_builtin which, const int64_t *imms, unsigned n_imms,
+                       unsigned n_args);
+bool emit_global(baseline_t *b, unsigned op, uint32_t index);
+bool emit_table(baseline_t *b, unsigned op, uint32_t x, uint32_t y); /* and segment drops */
+bool emit_ref(baseline_t *b, unsigned op, uint32_t arg);
+/* The out-of-line stub raising `trap` (emitted after the body), created on first use. */
+x64_label_t *emit_trap_stub(baseline_t *b, int trap);
 void emit_trap_jump(baseline_t *b, x64_cc_t cc, int trap, bool is_conditional);
 void emit_stack_check(baseline_t *b);
+/* Around a call: stores the locals pinned in caller-saved registers to their slots (is_save) or
+ * reloads them. */
+void emit_pinned_around_call(baseline_t *b, bool is_save);
+size_t emit_budget_check(baseline_t *b, int32_t cost);
+/* Budget units: about one per byte of wasm code run. A call is charged this much at entry; a
+ * loop iteration is charged its body's size. */
+#define BUDGET_CALL_COST 32
 void emit_out_of_line(baseline_t *b);
 void emit_return_sequence(baseline_t *b);
 

@@ -46,13 +46,28 @@ binary(baseline_t *b, unsigned size, const alu_t *alu)
 }
 
 /* A comparison: the flags of lhs CMP rhs turned into 0 or 1 in lhs's register. */
+/* Turns the flags of a comparison just emitted into the i32 result held by the top slot's
+ * register r: left in the flags when br_if or if comes next and branches on them, else 0 or 1. */
+void
+finish_comparison(baseline_t *b, x64_reg_t r, x64_cc_t cc)
+{
+    vslot_t *top = &b->stack[b->depth - 1];
+    top->type = SL_TYPE_I32;
+    const uint8_t *next = b->validator->r.p;
+    if (next < b->validator->r.end && (*next == 0x0d /* br_if */ || *next == 0x04 /* if */)) {
+        vs_free(b, r);
+        top->loc = LOC_COND;
+        top->reg = (uint8_t)cc;
+        return;
+    }
+    x64_setcc_r(&b->buf, cc, r);
+    x64_movzx_rr(&b->buf, r, r, 1);
+}
+
 static void
 compare(baseline_t *b, unsigned size, x64_cc_t cc)
 {
-    x64_reg_t r = binary(b, size, &alu_cmp);
-    x64_setcc_r(&b->buf, cc, r);
-    x64_movzx_rr(&b->buf, r, r, 1);
-    b->stack[b->depth - 1].type = SL_TYPE_I32;
+    finish_comparison(b, binary(b, size, &alu_cmp), cc);
 }
 
 static void
@@ -60,9 +75,7 @@ eqz(baseline_t *b, unsigned size)
 {
     x64_reg_t r = vs_to_reg(b, b->depth - 1, 0);
     x64_test_rr(&b->buf, size, r, r);
-    x64_setcc_r(&b->buf, X64_CC_E, r);
-    x64_movzx_rr(&b->buf, r, r, 1);
-    b->stack[b->depth - 1].type = SL_TYPE_I32;
+    finish_comparison(b, r, X64_CC_E);
 }
 
 static void

@@ -46,10 +46,16 @@ push_slot(baseline_t *b, vslot_t slot)
     return true;
 }
 
+static x64_regset_t *
+used_set(baseline_t *b, uint8_t type)
+{
+    return is_xmm_type(type) ? &b->xmm_used : &b->gp_used;
+}
+
 bool
 vs_push_reg(baseline_t *b, uint8_t type, x64_reg_t r)
 {
-    b->gp_used |= X64_REGSET(r);
+    *used_set(b, type) |= X64_REGSET(r);
     return push_slot(b, (vslot_t){.loc = LOC_REG, .type = type, .reg = (uint8_t)r});
 }
 
@@ -72,14 +78,26 @@ vs_free(baseline_t *b, x64_reg_t r)
 }
 
 void
+vs_free_x(baseline_t *b, x64_xreg_t r)
+{
+    b->xmm_used &= (x64_regset_t)~X64_REGSET(r);
+}
+
+static void
+release(baseline_t *b, const vslot_t *s)
+{
+    if (s->loc == LOC_REG)
+        *used_set(b, s->type) &= (x64_regset_t)~X64_REGSET(s->reg);
+}
+
+void
 vs_spill(baseline_t *b, uint32_t position)
 {
     vslot_t *s = &b->stack[position];
     if (s->loc == LOC_STACK)
         return;
     vs_store_to(b, position, home(b, position));
-    if (s->loc == LOC_REG)
-        vs_free(b, s->reg);
+    release(b, s);
     s->loc = LOC_STACK;
 }
 
@@ -90,37 +108,102 @@ vs_spill_all(baseline_t *b)
         vs_spill(b, i);
 }
 
-x64_reg_t
-vs_alloc(baseline_t *b, x64_regset_t exclude)
+/* A free register of one file, spilling the deepest value held in an allowed one if need be:
+ * it is used last. */
+static unsigned
+alloc_in(baseline_t *b, bool is_xmm, x64_regset_t exclude)
 {
-    x64_regset_t free_regs = BASELINE_GP_REGS & ~b->gp_used & ~exclude;
+    x64_regset_t *used = is_xmm ? &b->xmm_used : &b->gp_used;
+    x64_regset_t all = is_xmm ? BASELINE_XMM_REGS : BASELINE_GP_REGS;
+    x64_regset_t free_regs = all & ~*used & ~exclude;
     if (!free_regs) {
-        /* Spill the deepest value held in an allowed register: it is used last. */
         for (uint32_t i = 0; i < b->depth; i++) {
             vslot_t *s = &b->stack[i];
-            if (s->loc == LOC_REG && !(exclude & X64_REGSET(s->reg))) {
+            if (s->loc == LOC_REG && is_xmm_type(s->type) == is_xmm &&
+                !(exclude & X64_REGSET(s->reg))) {
                 vs_spill(b, i);
                 break;
             }
         }
-        free_regs = BASELINE_GP_REGS & ~b->gp_used & ~exclude;
+        free_regs = all & ~*used & ~exclude;
         SL_ASSERT(free_regs);
     }
-    x64_reg_t r = (x64_reg_t)__builtin_ctz(free_regs);
-    b->gp_used |= X64_REGSET(r);
+    unsigned r = (unsigned)__builtin_ctz(free_regs);
+    *used |= X64_REGSET(r);
     return r;
 }
 
-static void
-load_to(baseline_t *b, const vslot_t *s, uint32_t position, x64_reg_t r)
+x64_reg_t
+vs_alloc(baseline_t *b, x64_regset_t exclude)
 {
+    return (x64_reg_t)alloc_in(b, false, exclude);
+}
+
+x64_xreg_t
+vs_alloc_x(baseline_t *b, x64_regset_t exclude)
+{
+    return (x64_xreg_t)alloc_in(b, true, exclude);
+}
+
+/* Loads an xmm value of `type` from memory. */
+static void
+load_xmm(baseline_t *b, uint8_t type, x64_xreg_t r, x64_mem_t src)
+{
+    if (type == SL_TYPE_F32)
+        x64_movss_xm(&b->buf, r, src);
+    else if (type == SL_TYPE_F64)
+        x64_movsd_xm(&b->buf, r, src);
+    else
+        x64_movdqu_xm(&b->buf, r, src);
+}
+
+static void
+store_xmm(baseline_t *b, uint8_t type, x64_mem_t dst, x64_xreg_t r)
+{
+    if (type == SL_TYPE_F32)
+        x64_movss_mx(&b->buf, dst, r);
+    else if (type == SL_TYPE_F64)
+        x64_movsd_mx(&b->buf, dst, r);
+    else
+        x64_movdqu_mx(&b->buf, dst, r);
+}
+
+static void
+load_to(baseline_t *b, const vslot_t *s, uint32_t position, unsigned r)
+{
+    SL_ASSERT(s->loc != LOC_COND); /* consumed by the branch that follows it */
     unsigned size = type_size(s->type);
-    if (s->loc == LOC_CONST)
-        x64_mov_ri(&b->buf, size, r, size == 4 ? (int64_t)(uint32_t)s->imm : s->imm);
-    else if (s->loc == LOC_STACK)
-        x64_mov_rm(&b->buf, size, r, home(b, position));
-    else if (s->reg != r)
-        x64_mov_rr(&b->buf, size == 4 ? 4 : 8, r, s->reg);
+    if (!is_xmm_type(s->type)) {
+        if (s->loc == LOC_CONST)
+            x64_mov_ri(&b->buf, size, r, size == 4 ? (int64_t)(uint32_t)s->imm : s->imm);
+        else if (s->loc == LOC_STACK)
+            x64_mov_rm(&b->buf, size, r, home(b, position));
+        else if (s->reg != r)
+            x64_mov_rr(&b->buf, size == 4 ? 4 : 8, r, s->reg);
+        return;
+    }
+    x64_xreg_t x = (x64_xreg_t)r;
+    if (s->loc == LOC_CONST) { /* f32/f64 bits; +0.0 needs no load */
+        if (s->imm == 0) {
+            x64_xorps_xx(&b->buf, x, x);
+        } else if (size == 4) {
+            x64_mov_ri(&b->buf, 4, SCRATCH, (uint32_t)s->imm);
+            x64_movd_xr(&b->buf, x, SCRATCH);
+        } else {
+            x64_mov_ri(&b->buf, 8, SCRATCH, s->imm);
+            x64_movq_xr(&b->buf, x, SCRATCH);
+        }
+    } else if (s->loc == LOC_STACK) {
+        load_xmm(b, s->type, x, home(b, position));
+    } else if (s->reg != r) {
+        x64_movaps_xx(&b->buf, x, (x64_xreg_t)s->reg);
+    }
+}
+
+void
+vs_copy_to_reg(baseline_t *b, uint32_t position, x64_reg_t r)
+{
+    load_to(b, &b->stack[position], position, r);
 }
 
 x64_reg_t
@@ -129,13 +212,12 @@ vs_to_reg(baseline_t *b, uint32_t position, x64_regset_t exclude)
     vslot_t *s = &b->stack[position];
     if (s->loc == LOC_REG && !(exclude & X64_REGSET(s->reg)))
         return s->reg;
-    x64_reg_t r = vs_alloc(b, exclude);
+    unsigned r = alloc_in(b, is_xmm_type(s->type), exclude);
     load_to(b, s, position, r);
-    if (s->loc == LOC_REG)
-        vs_free(b, s->reg);
+    release(b, s);
     s->loc = LOC_REG;
     s->reg = (uint8_t)r;
-    return r;
+    return (x64_reg_t)r;
 }
 
 x64_reg_t
@@ -146,6 +228,33 @@ vs_pop_reg(baseline_t *b, x64_regset_t exclude)
     return r;
 }
 
+bool
+vs_push_load(baseline_t *b, uint8_t type, x64_mem_t src)
+{
+    if (is_xmm_type(type)) {
+        x64_xreg_t x = vs_alloc_x(b, 0);
+        load_xmm(b, type, x, src);
+        return vs_push_reg(b, type, (x64_reg_t)x);
+    }
+    x64_reg_t r = vs_alloc(b, 0);
+    x64_mov_rm(&b->buf, type_size(type), r, src);
+    return vs_push_reg(b, type, r);
+}
+
+x64_cc_t
+vs_pop_condition(baseline_t *b)
+{
+    vslot_t *top = &b->stack[b->depth - 1];
+    if (top->loc == LOC_COND) {
+        b->depth--;
+        return (x64_cc_t)top->reg;
+    }
+    x64_reg_t r = vs_pop_reg(b, 0);
+    x64_test_rr(&b->buf, 4, r, r);
+    vs_free(b, r);
+    return X64_CC_NE;
+}
+
 void
 vs_evict(baseline_t *b, x64_reg_t r, x64_regset_t exclude)
 {
@@ -153,7 +262,7 @@ vs_evict(baseline_t *b, x64_reg_t r, x64_regset_t exclude)
         return;
     for (uint32_t i = 0; i < b->depth; i++) {
         vslot_t *s = &b->stack[i];
-        if (s->loc == LOC_REG && s->reg == r) {
+        if (s->loc == LOC_REG && !is_xmm_type(s->type) && s->reg == r) {
             x64_reg_t to = vs_alloc(b, exclude | X64_REGSET(r));
             x64_mov_rr(&b->buf, 8, to, r);
             s->reg = (uint8_t)to;
@@ -168,14 +277,14 @@ void
 vs_pop_into(baseline_t *b, x64_reg_t r)
 {
     vslot_t *top = &b->stack[b->depth - 1];
+    SL_ASSERT(!is_xmm_type(top->type)); /* general registers only */
     if (top->loc == LOC_REG && top->reg == r) {
         b->depth--;
         return;
     }
     vs_evict(b, r, 0);
     load_to(b, top, b->depth - 1, r);
-    if (top->loc == LOC_REG)
-        vs_free(b, top->reg);
+    release(b, top);
     b->gp_used |= X64_REGSET(r);
     b->depth--;
 }
@@ -183,11 +292,8 @@ vs_pop_into(baseline_t *b, x64_reg_t r)
 void
 vs_drop(baseline_t *b, uint32_t n)
 {
-    for (; n > 0; n--) {
-        vslot_t *s = &b->stack[--b->depth];
-        if (s->loc == LOC_REG)
-            vs_free(b, s->reg);
-    }
+    for (; n > 0; n--)
+        release(b, &b->stack[--b->depth]);
 }
 
 bool
@@ -206,10 +312,20 @@ void
 vs_store_to(baseline_t *b, uint32_t position, x64_mem_t dst)
 {
     const vslot_t *s = &b->stack[position];
+    if (s->type == SL_TYPE_V128 && s->loc != LOC_REG) { /* 16 bytes: through the xmm scratch */
+        SL_ASSERT(s->loc == LOC_STACK);
+        x64_movdqu_xm(&b->buf, SCRATCH_X, home(b, position));
+        x64_movdqu_mx(&b->buf, dst, SCRATCH_X);
+        return;
+    }
     unsigned size = type_size(s->type) == 4 ? 4 : 8;
+    SL_ASSERT(s->loc != LOC_COND);
     switch (s->loc) {
     case LOC_REG:
-        x64_mov_mr(&b->buf, size, dst, s->reg);
+        if (is_xmm_type(s->type))
+            store_xmm(b, s->type, dst, (x64_xreg_t)s->reg);
+        else
+            x64_mov_mr(&b->buf, size, dst, s->reg);
         break;
     case LOC_CONST:
         if (size == 4 || (s->imm >= INT32_MIN && s->imm <= INT32_MAX)) {

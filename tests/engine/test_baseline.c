@@ -54,6 +54,38 @@ export_func(sl_instance_t *inst, const char *name)
     return e.of.func;
 }
 
+/* Compiles `wat` with engine `e`, which may not be the fixture's. */
+static sl_module_t *
+compile_with(sl_engine_t *e, const char *wat, sl_error_t *err)
+{
+    char why[1024];
+    size_t size;
+    uint8_t *bytes = wat_to_wasm(wat, &size, why, sizeof why);
+    ck_assert_msg(bytes != NULL, "%s", why);
+    sl_module_t *m = NULL;
+    sl_module_compile(e, bytes, size, &m, err);
+    free(bytes);
+    return m;
+}
+
+/* Compiles `wat` after turning each `i32.const 42` into `i64.const 42`: a body wat2wasm would
+ * refuse to write, invalid where the text has that constant (42 is one byte of LEB128). */
+static sl_module_t *
+compile_made_invalid(sl_engine_t *e, const char *wat, sl_error_t *err)
+{
+    char why[1024];
+    size_t size;
+    uint8_t *bytes = wat_to_wasm(wat, &size, why, sizeof why);
+    ck_assert_msg(bytes != NULL, "%s", why);
+    for (size_t i = 0; i + 1 < size; i++)
+        if (bytes[i] == 0x41 && bytes[i + 1] == 42)
+            bytes[i] = 0x42;
+    sl_module_t *m = NULL;
+    sl_module_compile(e, bytes, size, &m, err);
+    free(bytes);
+    return m;
+}
+
 static sl_value_t
 i32(int32_t v)
 {
@@ -246,12 +278,63 @@ START_TEST(test_baseline_interrupt_stops_a_loop)
 }
 END_TEST
 
+START_TEST(test_baseline_deadline_stops_a_loop)
+{
+    sl_instance_t *inst = instantiate(
+        "(module (func (export \"spin\") (param i32 i32) (result i32)"
+        "  (loop $l (br_if $l (i32.eqz (local.get 0)))) (i32.const 7)))");
+    sl_func_t *spin = export_func(inst, "spin");
+    ck_assert_int_eq(sl_store_set_deadline(store, 30 * 1000 * 1000), 0);
+    sl_value_t args[2] = {i32(0), i32(0)};
+    ck_assert_int_eq(trap_of(spin, args, 2, 1), SL_TRAP_INTERRUPTED);
+    /* a deadline far off does not disturb a call that ends */
+    ck_assert_int_eq(sl_store_set_deadline(store, UINT64_C(60) * 1000 * 1000 * 1000), 0);
+    ck_assert_int_eq(call_ii(spin, 1, 0), 7);
+    /* one that fired while nothing ran is dropped by the next sl_store_set_deadline */
+    ck_assert_int_eq(sl_store_set_deadline(store, 1), 0);
+    usleep(20 * 1000);
+    ck_assert_int_eq(sl_store_set_deadline(store, 0), 0);
+    ck_assert_int_eq(call_ii(spin, 1, 0), 7);
+}
+END_TEST
+
+START_TEST(test_baseline_budgets_ask_for_tier_up)
+{
+    /* a small budget: entries and loop iterations spend it, each exhaustion is one request */
+    sl_engine_t *e;
+    ck_assert_int_eq(sl_engine_new(&(sl_engine_options_t){.tier_up_budget = 1000}, &e), 0);
+    sl_store_t *s;
+    ck_assert_int_eq(sl_store_new(e, &s), 0);
+    sl_error_t err;
+    sl_module_t *m = compile_with(e,
+        "(module (func (export \"count\") (param i32 i32) (result i32)"
+        "  (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))"
+        "  (local.get 0)))", &err);
+    ck_assert_msg(m != NULL, "%s", err.message);
+    sl_instance_t *inst;
+    ck_assert_int_eq(sl_instance_new(s, m, NULL, 0, &inst, &err, NULL), 0);
+    sl_func_t *count = export_func(inst, "count");
+    sl_module_stats_t stats;
+    ck_assert_int_eq(call_ii(count, 10, 0), 0);
+    sl_module_stats(m, &stats);
+    ck_assert_uint_eq(stats.tier_up_requests, 0); /* 10 iterations of a few bytes: not hot */
+    ck_assert_int_eq(call_ii(count, 100000, 0), 0);
+    sl_module_stats(m, &stats);
+    /* each iteration costs the loop's size (12 bytes): about 1200 requests, refilled each time */
+    ck_assert_uint_ge(stats.tier_up_requests, 1000);
+    ck_assert_uint_le(stats.tier_up_requests, 1300);
+    sl_module_unref(m);
+    sl_store_free(s);
+    sl_engine_free(e);
+}
+END_TEST
+
 START_TEST(test_baseline_refuses_what_it_cannot_compile)
 {
     char why[512];
     size_t size;
     uint8_t *bytes = wat_to_wasm(
-        "(module (func (param f32) (result f32) local.get 0 local.get 0 f32.add))", &size, why,
+        "(module (func (param i32) (result i32) (local v128) local.get 0))", &size, why,
         sizeof why);
     ck_assert_ptr_nonnull(bytes);
     sl_module_t *m = NULL;
@@ -281,6 +364,151 @@ START_TEST(test_baseline_reports_validation_errors)
 }
 END_TEST
 
+START_TEST(test_baseline_memory_access_and_bounds)
+{
+    sl_instance_t *inst = instantiate(
+        "(module (memory 1 3)"
+        " (func (export \"store\") (param i32 i32) (i32.store (local.get 0) (local.get 1)))"
+        " (func (export \"load\") (param i32 i32) (result i32) (i32.load (local.get 0)))"
+        " (func (export \"load_far\") (param i32 i32) (result i32)"
+        "   (i32.load offset=0xfffffff0 (local.get 0)))"
+        " (func (export \"load8_s\") (param i32 i32) (result i32) (i32.load8_s (local.get 0)))"
+        " (func (export \"grow\") (param i32 i32) (result i32) (memory.grow (local.get 0)))"
+        " (func (export \"size\") (param i32 i32) (result i32) (memory.size)))");
+    sl_func_t *store_f = export_func(inst, "store"), *load = export_func(inst, "load");
+    sl_value_t args[2] = {i32(65532), i32(-2)};
+    ck_assert_int_eq(sl_func_call(store_f, args, 2, NULL, 0, NULL), 0);
+    ck_assert_int_eq(call_ii(load, 65532, 0), -2);
+    ck_assert_int_eq(call_ii(export_func(inst, "load8_s"), 65532, 0), -2);
+    /* the last four bytes are in bounds, one byte further is not: a guard-page fault at a
+     * registered access site becomes the trap */
+    sl_value_t past[2] = {i32(65533), i32(0)};
+    ck_assert_int_eq(trap_of(load, past, 2, 1), SL_TRAP_MEMORY_OOB);
+    sl_value_t far[2] = {i32(0x20), i32(0)};
+    ck_assert_int_eq(trap_of(export_func(inst, "load_far"), far, 2, 1), SL_TRAP_MEMORY_OOB);
+    /* grow makes the next page accessible; past the maximum it answers -1 */
+    ck_assert_int_eq(call_ii(export_func(inst, "grow"), 1, 0), 1);
+    ck_assert_int_eq(call_ii(export_func(inst, "size"), 0, 0), 2);
+    ck_assert_int_eq(call_ii(load, 65533, 0), 0xffffff); /* fe ff ff | 00 */
+    ck_assert_int_eq(call_ii(export_func(inst, "grow"), 2, 0), -1);
+}
+END_TEST
+
+START_TEST(test_baseline_call_indirect_checks)
+{
+    sl_instance_t *inst = instantiate(
+        "(module (type $ii (func (param i32 i32) (result i32)))"
+        " (table 3 funcref) (elem (i32.const 0) $add $wrong)"
+        " (func $add (type $ii) (i32.add (local.get 0) (local.get 1)))"
+        " (func $wrong (param i32) (result i32) (local.get 0))"
+        " (func (export \"via\") (param i32 i32) (result i32)"
+        "   (call_indirect (type $ii) (i32.const 40) (i32.const 2) (local.get 0))))");
+    sl_func_t *via = export_func(inst, "via");
+    ck_assert_int_eq(call_ii(via, 0, 0), 42);
+    sl_value_t args[2] = {i32(1), i32(0)};
+    ck_assert_int_eq(trap_of(via, args, 2, 1), SL_TRAP_INDIRECT_CALL_MISMATCH);
+    args[0] = i32(2);
+    ck_assert_int_eq(trap_of(via, args, 2, 1), SL_TRAP_UNINITIALIZED_ELEMENT);
+    args[0] = i32(3);
+    ck_assert_int_eq(trap_of(via, args, 2, 1), SL_TRAP_UNDEFINED_ELEMENT);
+}
+END_TEST
+
+static int
+host_twice(void *env, const sl_value_t *args, sl_value_t *results)
+{
+    ++*(int *)env;
+    results[0] = i64(2 * args[0].of.i64);
+    return 0;
+}
+
+START_TEST(test_baseline_calls_a_host_import)
+{
+    int calls = 0;
+    sl_func_t *twice;
+    const uint8_t types[] = {SL_I64};
+    ck_assert_int_eq(sl_func_new_host(store, types, 1, types, 1, host_twice, &calls, &twice), 0);
+    sl_error_t err;
+    sl_module_t *m = compile_with(engine,
+        "(module (import \"env\" \"twice\" (func $twice (param i64) (result i64)))"
+        " (func (export \"f\") (param i64) (result i64)"
+        "   (i64.add (call $twice (local.get 0)) (i64.const 1))))", &err);
+    ck_assert_msg(m != NULL, "%s", err.message);
+    sl_extern_t import = {.kind = SL_EXTERN_FUNC, .of.func = twice};
+    sl_instance_t *inst;
+    ck_assert_int_eq(sl_instance_new(store, m, &import, 1, &inst, &err, NULL), 0);
+    sl_module_unref(m);
+    sl_value_t arg = i64(INT64_C(0x100000000)), result;
+    ck_assert_int_eq(sl_func_call(export_func(inst, "f"), &arg, 1, &result, 1, NULL), 0);
+    ck_assert_int_eq(result.of.i64, INT64_C(0x200000001));
+    ck_assert_int_eq(calls, 1);
+}
+END_TEST
+
+static const char *const three_functions =
+    "(module (func $a (result i32) (i32.const 1))"
+    " (func $b (result i32) (i32.add (call $a) (i32.const 1)))"
+    " (func (export \"c\") (param i32 i32) (result i32) (i32.add (call $b) (local.get 0))))";
+
+START_TEST(test_baseline_lazy_compiles_on_first_call)
+{
+    sl_engine_t *lazy;
+    ck_assert_int_eq(sl_engine_new(&(sl_engine_options_t){.lazy = true}, &lazy), 0);
+    sl_store_t *s;
+    ck_assert_int_eq(sl_store_new(lazy, &s), 0);
+    sl_error_t err;
+    sl_module_t *m = compile_with(lazy, three_functions, &err);
+    ck_assert_msg(m != NULL, "%s", err.message);
+    sl_module_stats_t stats;
+    sl_module_stats(m, &stats);
+    ck_assert_uint_eq(stats.funcs_defined, 3);
+    ck_assert_uint_eq(stats.funcs_compiled, 0);
+    sl_instance_t *inst;
+    ck_assert_int_eq(sl_instance_new(s, m, NULL, 0, &inst, &err, NULL), 0);
+    ck_assert_int_eq(call_ii(export_func(inst, "c"), 40, 0), 42);
+    sl_module_stats(m, &stats);
+    ck_assert_uint_eq(stats.funcs_compiled, 3); /* c, then b and a as c ran */
+    ck_assert_int_eq(call_ii(export_func(inst, "c"), 1, 0), 3);
+    sl_module_stats(m, &stats);
+    ck_assert_uint_eq(stats.funcs_compiled, 3); /* compiled once */
+    /* lazy mode still validates every body up front */
+    ck_assert_ptr_null(compile_made_invalid(lazy, "(module (func (result i32) (i32.const 42)))",
+                                            &err));
+    ck_assert_int_eq(err.code, SL_EINVALID);
+    sl_module_unref(m);
+    sl_store_free(s);
+    sl_engine_free(lazy);
+}
+END_TEST
+
+START_TEST(test_baseline_compiles_on_threads)
+{
+    sl_engine_t *pooled;
+    ck_assert_int_eq(sl_engine_new(&(sl_engine_options_t){.compile_threads = 3}, &pooled), 0);
+    sl_store_t *s;
+    ck_assert_int_eq(sl_store_new(pooled, &s), 0);
+    sl_error_t err;
+    sl_module_t *m = compile_with(pooled, three_functions, &err);
+    ck_assert_msg(m != NULL, "%s", err.message);
+    sl_module_stats_t stats;
+    sl_module_stats(m, &stats);
+    ck_assert_uint_eq(stats.funcs_compiled, 3);
+    ck_assert_uint_gt(stats.code_bytes, 0);
+    sl_instance_t *inst;
+    ck_assert_int_eq(sl_instance_new(s, m, NULL, 0, &inst, &err, NULL), 0);
+    ck_assert_int_eq(call_ii(export_func(inst, "c"), 40, 0), 42);
+    sl_module_unref(m);
+    /* of two invalid bodies, the error is the first one's, whichever worker finished first */
+    ck_assert_ptr_null(compile_made_invalid(pooled,
+        "(module (func (result i32) (i32.const 0)) (func (result i32) (i32.const 42))"
+        " (func (result i32) (i32.const 0)) (func (result i32) (i32.const 42)))", &err));
+    ck_assert_int_eq(err.code, SL_EINVALID);
+    ck_assert_uint_eq(err.func_index, 1);
+    sl_store_free(s);
+    sl_engine_free(pooled);
+}
+END_TEST
+
 Suite *
 baseline_suite(void)
 {
@@ -292,8 +520,15 @@ baseline_suite(void)
     tcase_add_test(tc, test_baseline_control_flow_and_calls);
     tcase_add_test(tc, test_baseline_stack_exhaustion_traps);
     tcase_add_test(tc, test_baseline_interrupt_stops_a_loop);
+    tcase_add_test(tc, test_baseline_deadline_stops_a_loop);
+    tcase_add_test(tc, test_baseline_budgets_ask_for_tier_up);
     tcase_add_test(tc, test_baseline_refuses_what_it_cannot_compile);
     tcase_add_test(tc, test_baseline_reports_validation_errors);
+    tcase_add_test(tc, test_baseline_memory_access_and_bounds);
+    tcase_add_test(tc, test_baseline_call_indirect_checks);
+    tcase_add_test(tc, test_baseline_calls_a_host_import);
+    tcase_add_test(tc, test_baseline_lazy_compiles_on_first_call);
+    tcase_add_test(tc, test_baseline_compiles_on_threads);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -553,6 +553,9 @@ static const enc_case_t enc_cases[] = {
     RI64(x64_mov_ri, 2, RCX, 0x1234, "66 b9 34 12", "mov cx, 0x1234"),
     RI64(x64_mov_ri, 4, RAX, 1, "b8 01 00 00 00", "mov eax, 1"),
     RI64(x64_mov_ri, 4, R12, -1, "41 bc ff ff ff ff", "mov r12d, 0xffffffff"),
+    /* zero stays a mov: the float conversions load it between a compare and its cmov */
+    RI64(x64_mov_ri, 4, R11, 0, "41 bb 00 00 00 00", "mov r11d, 0"),
+    RI64(x64_mov_ri, 8, R11, 0, "41 bb 00 00 00 00", "mov r11d, 0"),
     RI64(x64_mov_ri, 8, RAX, 1, "b8 01 00 00 00", "mov eax, 1"),
     RI64(x64_mov_ri, 8, R15, 0xffffffffLL, "41 bf ff ff ff ff", "mov r15d, 0xffffffff"),
     RI64(x64_mov_ri, 8, RCX, -1, "48 c7 c1 ff ff ff ff", "mov rcx, -1"),

@@ -1,0 +1,516 @@
+/* Compiling modules with the baseline tier, in one of three modes (sl_engine_options_t):
+ *
+ *   eager, one thread   each body is compiled by the decoding thread as soon as it is complete;
+ *   eager, N threads    the decoding thread validates nothing itself and queues each complete
+ *                       body for N workers, which validate and compile it; the module is
+ *                       finished once the queue has drained;
+ *   lazy                the decoder validates each body; every jump-table slot starts at a stub
+ *                       that compiles its function on the first call (lazy_compile) and then
+ *                       points the slot at the code.
+ *
+ * Installing a function (install) is the same for all: copy into executable memory, resolve its
+ * direct calls to jump-table slots, then publish it in its slot with a release store, so a thread
+ * that calls through the slot sees the finished code. The trap handler learns a lazily compiled
+ * function before its slot changes; eagerly compiled ones, which cannot run before the module is
+ * finished, all at once when it is (one code-map snapshot instead of one per function).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "code_map.h"
+#include "runtime.h"
+#include "x64_encode.h"
+#include "x64_label.h"
+
+enum { LAZY_STUB_SIZE = 16 };
+
+static int
+compare_addresses(const void *a, const void *b)
+{
+    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Takes the module's functions out of the code map, in one step when memory allows. */
+static void
+unregister_functions(const module_code_t *code)
+{
+    uintptr_t *starts = malloc(code->n_defined * sizeof *starts + 1);
+    size_t n = 0;
+    for (uint32_t i = 0; i < code->n_defined; i++) {
+        uintptr_t start = (uintptr_t)code->blocks[i].rx;
+        if (!start)
+            continue;
+        if (starts)
+            starts[n++] = start;
+        else
+            codemap_unregister(start);
+    }
+    if (starts) {
+        qsort(starts, n, sizeof *starts, compare_addresses);
+        codemap_unregister_all(starts, n);
+        free(starts);
+    }
+}
+
+void
+module_code_release(module_code_t *code)
+{
+    if (!code)
+        return;
+    sl_engine_t *engine = code->engine;
+    unregister_functions(code);
+    for (uint32_t i = 0; i < code->n_defined; i++)
+        if (code->blocks[i].rx)
+            codespace_release(engine->code, &code->blocks[i]);
+    if (code->jump_table.rx)
+        codespace_release(engine->code, &code->jump_table);
+    if (code->lazy_stubs.rx)
+        codespace_release(engine->code, &code->lazy_stubs);
+    if (code->lazy_baseline) {
+        baseline_free(code->lazy_baseline);
+        pthread_mutex_destroy(&code->lazy_lock);
+    }
+    free(atomic_load(&code->shared));
+    free(code->blocks);
+    free(code);
+}
+
+/* Lazy mode: one stub per function, `mov esi, defined_index; jmp lazy_entry`, which the slot
+ * points to until the function is compiled. */
+static int
+lazy_stubs_new(sl_engine_t *engine, module_code_t *code)
+{
+    int rc = pthread_mutex_init(&code->lazy_lock, NULL);
+    if (rc != 0)
+        return SL_ENOMEM;
+    rc = baseline_new(&engine->limits, &code->lazy_baseline);
+    if (rc != 0) {
+        pthread_mutex_destroy(&code->lazy_lock);
+        return rc;
+    }
+    rc = codespace_alloc(engine->code, LAZY_STUB_SIZE * (size_t)code->n_defined + 1,
+                         &code->lazy_stubs);
+    if (rc != 0)
+        return rc;
+    x64_buf_t buf;
+    x64_buf_init(&buf);
+    for (uint32_t i = 0; i < code->n_defined; i++) {
+        size_t at = LAZY_STUB_SIZE * (size_t)i;
+        x64_mov_ri(&buf, 4, X64_RSI, i);
+        x64_emit8(&buf, 0xE9); /* jmp rel32 */
+        intptr_t disp = (intptr_t)engine->lazy_entry.rx -
+                        (intptr_t)(code->lazy_stubs.rx + x64_buf_offset(&buf) + 4);
+        x64_emit32(&buf, (uint32_t)(int32_t)disp);
+        x64_nop(&buf, (unsigned)(at + LAZY_STUB_SIZE - x64_buf_offset(&buf)));
+    }
+    rc = buf.oom ? SL_ENOMEM : 0;
+    if (rc == 0 && buf.len) {
+        memcpy(code->lazy_stubs.rw, buf.data, buf.len);
+        const void **slots = (const void **)code->jump_table.rw;
+        for (uint32_t i = 0; i < code->n_defined; i++)
+            slots[i] = code->lazy_stubs.rx + LAZY_STUB_SIZE * (size_t)i;
+    }
+    x64_buf_fini(&buf);
+    return rc;
+}
+
+static int
+code_new(sl_engine_t *engine, sl_module_t *m)
+{
+    module_code_t *code = calloc(1, sizeof *code);
+    if (!code)
+        return SL_ENOMEM;
+    code->engine = engine;
+    code->n_defined = m->n_funcs - m->n_imported_funcs;
+    code->blocks = calloc(code->n_defined ? code->n_defined : 1, sizeof *code->blocks);
+    int rc = code->blocks ? codespace_alloc(engine->code, 8 * (size_t)code->n_defined + 8,
+                                            &code->jump_table)
+                          : SL_ENOMEM;
+    if (rc == 0 && engine->options.lazy)
+        rc = lazy_stubs_new(engine, code);
+    if (rc != 0) {
+        module_code_release(code);
+        return rc;
+    }
+    m->code = code;
+    return 0;
+}
+
+/* Code-map entries waiting for their module to be finished, with copies of their sites. */
+typedef struct site_list {
+    codemap_entry_t *items;
+    size_t n, cap;
+} site_list_t;
+
+static int
+site_list_add(site_list_t *l, const code_block_t *block, const baseline_code_t *compiled)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        codemap_entry_t *p = realloc(l->items, cap * sizeof *p);
+        if (!p)
+            return SL_ENOMEM;
+        l->items = p;
+        l->cap = cap;
+    }
+    trap_site_t *sites = NULL;
+    if (compiled->n_trap_sites) {
+        sites = malloc(compiled->n_trap_sites * sizeof *sites);
+        if (!sites)
+            return SL_ENOMEM;
+        memcpy(sites, compiled->trap_sites, compiled->n_trap_sites * sizeof *sites);
+    }
+    l->items[l->n++] = (codemap_entry_t){(uintptr_t)block->rx, compiled->code_size, sites,
+                                         compiled->n_trap_sites};
+    return 0;
+}
+
+/* Moves every entry of `from` to `to`. */
+static int
+site_list_take(site_list_t *to, site_list_t *from)
+{
+    if (to->n + from->n > to->cap) {
+        codemap_entry_t *p = realloc(to->items, (to->n + from->n) * sizeof *p);
+        if (!p)
+            return SL_ENOMEM;
+        to->items = p;
+        to->cap = to->n + from->n;
+    }
+    if (from->n)
+        memcpy(to->items + to->n, from->items, from->n * sizeof *from->items);
+    to->n += from->n;
+    from->n = 0;
+    return 0;
+}
+
+static void
+site_list_fini(site_list_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free((void *)(uintptr_t)l->items[i].sites);
+    free(l->items);
+    *l = (site_list_t){0};
+}
+
+/* `pending` NULL: the function may run at once, the code map learns it now. */
+static int
+install(module_code_t *code, uint32_t defined_index, uint32_t body_size,
+        const baseline_code_t *compiled, site_list_t *pending)
+{
+    code_block_t *block = &code->blocks[defined_index];
+    code_block_t placed;
+    int rc = codespace_alloc(code->engine->code, compiled->code_size, &placed);
+    if (rc != 0)
+        return rc;
+    memcpy(placed.rw, compiled->code, compiled->code_size);
+    const uint8_t *slots = code->jump_table.rx;
+    for (uint32_t i = 0; i < compiled->n_relocs; i++) {
+        const baseline_reloc_t *r = &compiled->relocs[i];
+        intptr_t disp = (intptr_t)(slots + 8 * (size_t)r->func_index) -
+                        (intptr_t)(placed.rx + r->offset + 4);
+        int32_t disp32 = (int32_t)disp;
+        memcpy(placed.rw + r->offset, &disp32, 4);
+    }
+    rc = pending ? site_list_add(pending, &placed, compiled)
+                 : codemap_register((uintptr_t)placed.rx, compiled->code_size,
+                                    compiled->trap_sites, compiled->n_trap_sites);
+    if (rc != 0) {
+        codespace_release(code->engine->code, &placed);
+        return rc;
+    }
+    *block = placed;
+    _Atomic(const void *) *slot_rw = (_Atomic(const void *) *)code->jump_table.rw + defined_index;
+    atomic_store_explicit(slot_rw, (const void *)placed.rx, memory_order_release);
+    atomic_fetch_add(&code->body_bytes, body_size);
+    atomic_fetch_add(&code->code_bytes, compiled->code_size);
+    atomic_fetch_add(&code->funcs_compiled, 1);
+    return 0;
+}
+
+static int
+compile_and_install(baseline_t *baseline, sl_module_t *m, uint32_t func_index,
+                    site_list_t *pending, sl_error_t *err)
+{
+    const module_func_t *f = &m->funcs[func_index];
+    baseline_code_t compiled;
+    int rc = baseline_compile_function(baseline, m, func_index, f->body_offset, f->body_size,
+                                       &compiled, err);
+    if (rc == 0)
+        rc = install(m->code, func_index - m->n_imported_funcs, f->body_size, &compiled,
+                     pending);
+    if (rc != 0 && err->code == 0) {
+        error_set(err, rc, 10, f->body_offset, "%s", sl_strerror(rc));
+        err->func_index = func_index;
+    }
+    return rc;
+}
+
+/* ---- lazy compilation: called from the lazy entry with the callee's vmctx ---- */
+
+static const void *
+lazy_compile(vmctx_t *vm, uint32_t defined_index)
+{
+    sl_module_t *m = ((sl_instance_t *)vm)->module; /* vmctx opens the instance */
+    module_code_t *code = m->code;
+    pthread_mutex_lock(&code->lazy_lock);
+    int rc = 0;
+    if (!code->blocks[defined_index].rx) { /* another thread may have compiled it meanwhile */
+        sl_error_t err;
+        error_clear(&err);
+        rc = compile_and_install(code->lazy_baseline, m, m->n_imported_funcs + defined_index,
+                                 NULL, &err);
+    }
+    const void *entry = code->blocks[defined_index].rx;
+    pthread_mutex_unlock(&code->lazy_lock);
+    if (rc != 0) /* the body was validated: only resources can fail here */
+        vm_trap_raise(SL_TRAP_COMPILE_FAILED);
+    return entry;
+}
+
+/* The stubs' common part. On entry rsp is the callee's (the return address on top, arguments
+ * above it) and esi the function: compile, then jump to the code as if called directly. */
+int
+lazy_entry_generate(sl_engine_t *e)
+{
+    x64_buf_t b;
+    x64_buf_init(&b);
+    x64_push_r(&b, X64_RBP); /* aligns rsp for the C call */
+    x64_mov_rr(&b, 8, X64_RBP, X64_RSP);
+    x64_mov_rr(&b, 8, X64_RDI, X64_R14);
+    x64_mov_ri(&b, 8, X64_RAX, (int64_t)(uintptr_t)lazy_compile);
+    x64_call_r(&b, X64_RAX);
+    x64_pop_r(&b, X64_RBP);
+    x64_jmp_r(&b, X64_RAX);
+    int rc = b.oom ? SL_ENOMEM : codespace_alloc(e->code, b.len, &e->lazy_entry);
+    if (rc == 0)
+        memcpy(e->lazy_entry.rw, b.data, b.len);
+    x64_buf_fini(&b);
+    return rc;
+}
+
+/* ---- eager compilation ---- */
+
+typedef struct worker worker_t;
+
+/* One sl_module_compile. With workers, `lock` guards the queue and the error fields. */
+typedef struct compile_job {
+    sl_engine_t *engine;
+    baseline_t *baseline; /* the decoding thread's, one-thread mode */
+
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    uint32_t *queue; /* function indices waiting */
+    uint32_t n_queued, cap_queue, next;
+    bool is_closed;  /* no more bodies will come */
+    sl_module_t *module;
+    site_list_t sites; /* of every function compiled, registered when the module is finished */
+    int rc;          /* the error with the lowest module offset, of every worker */
+    sl_error_t err;
+    worker_t *workers;
+    unsigned n_workers;
+} compile_job_t;
+
+struct worker {
+    compile_job_t *job;
+    pthread_t thread;
+    baseline_t *baseline;
+    site_list_t sites; /* moved to the job's when the worker stops */
+    bool is_started;
+};
+
+static void
+job_record_error(compile_job_t *job, int rc, const sl_error_t *err)
+{
+    if (job->rc == 0 || err->offset < job->err.offset) {
+        job->rc = rc;
+        job->err = *err;
+    }
+}
+
+static void *
+worker_main(void *arg)
+{
+    worker_t *w = arg;
+    compile_job_t *job = w->job;
+    pthread_mutex_lock(&job->lock);
+    for (;;) {
+        while (job->next == job->n_queued && !job->is_closed)
+            pthread_cond_wait(&job->wake, &job->lock);
+        if (job->next == job->n_queued)
+            break;
+        uint32_t func_index = job->queue[job->next++];
+        pthread_mutex_unlock(&job->lock);
+        sl_error_t err;
+        error_clear(&err);
+        int rc = compile_and_install(w->baseline, job->module, func_index, &w->sites, &err);
+        pthread_mutex_lock(&job->lock);
+        if (rc != 0)
+            job_record_error(job, rc, &err);
+    }
+    int rc = site_list_take(&job->sites, &w->sites);
+    if (rc != 0) {
+        sl_error_t err;
+        error_clear(&err);
+        error_set(&err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc));
+        job_record_error(job, rc, &err);
+    }
+    pthread_mutex_unlock(&job->lock);
+    return NULL;
+}
+
+static int
+enqueue(compile_job_t *job, uint32_t func_index)
+{
+    pthread_mutex_lock(&job->lock);
+    int rc = 0;
+    if (job->n_queued == job->cap_queue) {
+        uint32_t cap = job->cap_queue ? 2 * job->cap_queue : 256;
+        uint32_t *p = realloc(job->queue, cap * sizeof *p);
+        if (p) {
+            job->queue = p;
+            job->cap_queue = cap;
+        } else {
+            rc = SL_ENOMEM;
+        }
+    }
+    if (rc == 0) {
+        job->queue[job->n_queued++] = func_index;
+        pthread_cond_signal(&job->wake);
+    }
+    pthread_mutex_unlock(&job->lock);
+    return rc;
+}
+
+static int
+on_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body, size_t size,
+        sl_error_t *err)
+{
+    compile_job_t *job = user;
+    int rc = m->code ? 0 : code_new(job->engine, m);
+    if (rc != 0 || job->engine->options.lazy)
+        return rc;
+    if (job->n_workers) {
+        job->module = m;
+        return enqueue(job, func_index);
+    }
+    return compile_and_install(job->baseline, m, func_index, &job->sites, err);
+}
+
+/* Lets the workers finish what is queued, then stops them. */
+static void
+workers_join(compile_job_t *job)
+{
+    pthread_mutex_lock(&job->lock);
+    job->is_closed = true;
+    pthread_cond_broadcast(&job->wake);
+    pthread_mutex_unlock(&job->lock);
+    for (unsigned i = 0; i < job->n_workers; i++) {
+        if (job->workers[i].is_started)
+            pthread_join(job->workers[i].thread, NULL);
+        baseline_free(job->workers[i].baseline);
+        site_list_fini(&job->workers[i].sites);
+    }
+}
+
+static int
+workers_start(compile_job_t *job, unsigned n)
+{
+    job->workers = calloc(n, sizeof *job->workers);
+    if (!job->workers)
+        return SL_ENOMEM;
+    job->n_workers = n;
+    for (unsigned i = 0; i < n; i++) {
+        worker_t *w = &job->workers[i];
+        w->job = job;
+        int rc = baseline_new(&job->engine->limits, &w->baseline);
+        if (rc != 0)
+            return rc;
+        if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+            return SL_ENOMEM;
+        w->is_started = true;
+    }
+    return 0;
+}
+
+int
+sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module_t **out,
+                  sl_error_t *err)
+{
+    sl_error_t local;
+    if (!err)
+        err = &local;
+    error_clear(err);
+    *out = NULL;
+    compile_job_t job = {.engine = engine};
+    unsigned n_threads = engine->options.compile_threads;
+    bool is_pooled = !engine->options.lazy && n_threads > 1;
+    pthread_mutex_init(&job.lock, NULL);
+    pthread_cond_init(&job.wake, NULL);
+    int rc = is_pooled ? workers_start(&job, n_threads)
+                       : engine->options.lazy ? 0 : baseline_new(&engine->limits, &job.baseline);
+
+    sl_stream_t *stream = NULL;
+    sl_stream_options_t options = {
+        .limits = &engine->limits,
+        .skip_body_validation = !engine->options.lazy, /* else the compiler validates */
+        .on_body = on_body,
+        .user = &job,
+    };
+    if (rc == 0)
+        rc = sl_stream_new(&options, &stream);
+    if (rc == 0)
+        rc = sl_stream_feed(stream, bytes, size);
+    if (is_pooled) {
+        /* Bodies must all be validated before the module is finished: finishing checks what
+         * they found (data segment indices without a data count section). */
+        workers_join(&job);
+        const sl_error_t *stream_err = stream ? sl_stream_error(stream) : NULL;
+        if (job.rc != 0 && (!stream_err || job.err.offset < stream_err->offset)) {
+            rc = job.rc;
+            *err = job.err;
+        }
+    }
+    if (rc == 0) {
+        rc = sl_stream_finish(stream, out);
+        if (rc == 0 && !(*out)->code)
+            rc = code_new(engine, *out); /* no bodies: still give instances a jump table */
+        if (rc == 0)
+            rc = codemap_register_all(job.sites.items, job.sites.n);
+    }
+    if (rc != 0 && err->code == 0) {
+        const sl_error_t *stream_err = stream ? sl_stream_error(stream) : NULL;
+        if (stream_err)
+            *err = *stream_err;
+        else
+            error_set(err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc));
+    }
+    if (rc != 0 && *out) {
+        sl_module_unref(*out);
+        *out = NULL;
+    }
+    sl_stream_free(stream);
+    baseline_free(job.baseline);
+    free(job.workers);
+    free(job.queue);
+    site_list_fini(&job.sites);
+    pthread_mutex_destroy(&job.lock);
+    pthread_cond_destroy(&job.wake);
+    return rc;
+}
+
+void
+sl_module_stats(const sl_module_t *m, sl_module_stats_t *out)
+{
+    const module_code_t *code = m->code;
+    *out = (sl_module_stats_t){.funcs_defined = m->n_funcs - m->n_imported_funcs};
+    if (!code)
+        return;
+    out->body_bytes = atomic_load(&code->body_bytes);
+    out->code_bytes = atomic_load(&code->code_bytes);
+    out->funcs_compiled = atomic_load(&code->funcs_compiled);
+    out->tier_up_requests = atomic_load(&code->tier_up_requests);
+}
