@@ -2,7 +2,9 @@
 # Installs the Debian packages Slipstream needs that are not installed yet.
 #   usage: scripts/deps.sh build|test
 # "build" is what compiling and running the daemon needs; "test" adds the spec-test converter,
-# the HTTP client the integration tests drive, and clang for the fuzz targets.
+# the HTTP client the integration tests drive, clang for the fuzz targets, and what tests/tools
+# needs to build C programs for wasm32-wasi (clang, lld, wasi-libc, the wasm32 builtins) and to
+# compare their runs with Node's WASI (nodejs).
 set -euo pipefail
 
 build_packages=(
@@ -10,7 +12,8 @@ build_packages=(
   libuv1-dev node-llhttp libcurl4-openssl-dev libssl-dev
   libjansson-dev libinih-dev libsystemd-dev check
 )
-test_packages=(wabt curl clang libclang-rt-14-dev python3 libcapstone-dev)
+test_packages=(wabt curl clang libclang-rt-14-dev python3 libcapstone-dev
+  lld wasi-libc libclang-rt-14-dev-wasm32 nodejs)
 
 case "${1:-build}" in
   build) wanted=("${build_packages[@]}") ;;

@@ -14,10 +14,16 @@ enum {
     CMD_OK = 0,
     CMD_FAILED = 1,
     CMD_USAGE = 2,
+    /* `run` and `invoke` when the wasm code trapped: 128 + SIGABRT, as wasmtime exits. The
+     * guest's own exit code passes through unchanged otherwise. */
+    CMD_TRAPPED = 134,
 };
 
 typedef int (*cmd_fn)(int argc, char **argv);
 
+int cmd_compile(int argc, char **argv);
+int cmd_invoke(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 

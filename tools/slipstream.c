@@ -15,6 +15,9 @@ static const struct command {
     cmd_fn run;
     const char *summary; /* one line for `slipstream --help` */
 } commands[] = {
+    {"run", cmd_run, "run a WASI command module (its _start export)"},
+    {"invoke", cmd_invoke, "call one exported function with arguments, print its results"},
+    {"compile", cmd_compile, "compile a module and report time, throughput and code size"},
     {"spec", cmd_spec, "run WebAssembly spec tests (.wast) through the engine"},
     {"validate", cmd_validate, "decode and validate .wasm files"},
 };

@@ -1,0 +1,20 @@
+/* Loading one module to run it, shared by `run` and `invoke`: read the file, make an engine and a
+ * store, compile. Messages go to stderr prefixed with the command's name or the file's path. */
+#ifndef SL_TOOLS_TOOL_MODULE_H
+#define SL_TOOLS_TOOL_MODULE_H
+
+#include "slipstream.h"
+
+typedef struct tool_module {
+    sl_engine_t *engine;
+    sl_store_t *store;
+    sl_module_t *module;
+} tool_module_t;
+
+/* Returns 0, or -1 after printing why (`command` names the tool in engine failures). On failure
+ * *out is cleared and owns nothing. */
+int tool_module_load(const char *command, const char *path, const sl_engine_options_t *options,
+                     tool_module_t *out);
+void tool_module_free(tool_module_t *m);
+
+#endif
