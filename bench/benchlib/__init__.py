@@ -1,0 +1,1 @@
+"""Helpers for bench/bench.py: module fetching, wasm section reading, peers, programs, tables."""
