@@ -361,25 +361,14 @@ visit_call_indirect(baseline_t *b, body_validator_t *v, uint32_t type, uint32_t 
 static inline bool
 visit_local(baseline_t *b, body_validator_t *v, unsigned op, uint32_t index)
 {
-    uint8_t type = v->locals[index];
-    x64_reg_t pinned = (x64_reg_t)b->local_regs[index];
-    if (pinned != X64_NO_REG) { /* values are copied in and out: the register is the local's */
-        if (op == SL_OP_LOCAL_GET && is_xmm_type(type)) {
-            x64_xreg_t x = vs_alloc_x(b, 0);
-            x64_movaps_xx(&b->buf, x, (x64_xreg_t)pinned);
-            return vs_push_reg(b, type, (x64_reg_t)x);
-        }
-        if (op == SL_OP_LOCAL_GET) {
-            x64_reg_t r = vs_alloc(b, 0);
-            x64_mov_rr(&b->buf, type_size(type) == 4 ? 4 : 8, r, pinned);
-            return vs_push_reg(b, type, r);
-        }
+    if (op == SL_OP_LOCAL_GET)
+        return vs_push_local(b, v->locals[index], index);
+    vs_before_local_write(b, index);
+    x64_reg_t pinned = local_reg(b, index);
+    if (pinned != X64_NO_REG) /* the register is the local: the value is copied in */
         vs_copy_to_reg(b, b->depth - 1, pinned);
-    } else if (op == SL_OP_LOCAL_GET) {
-        return vs_push_load(b, type, local_mem(b, index));
-    } else {
+    else
         vs_store_to(b, b->depth - 1, local_mem(b, index));
-    }
     if (op == SL_OP_LOCAL_SET)
         vs_drop(b, 1);
     return true;
@@ -455,7 +444,7 @@ baseline_compile_function(baseline_t *b, const sl_module_t *m, uint32_t func_ind
     b->func_index = func_index;
     b->type = module_func_type(m, func_index);
     b->buf.len = 0;
-    b->depth = b->max_depth = 0;
+    b->depth = b->max_depth = b->alias_floor = 0;
     b->gp_used = b->xmm_used = 0;
     b->n_ctrls = 0;
     b->out_area = 0;

@@ -37,8 +37,11 @@
 
 /* LOC_COND: an i32 comparison result still in the flags (`reg` holds the condition code); only
  * made for a comparison directly followed by br_if or if, which consume it before any other
- * instruction is emitted. */
-enum { LOC_STACK, LOC_REG, LOC_CONST, LOC_COND };
+ * instruction is emitted.
+ * LOC_LOCAL: the current value of local `imm`, not copied yet (local.get): an operand that is
+ * only read comes straight from the local's pinned register or frame slot. Writing the local
+ * first turns every such slot into a copy (vs_before_local_write). */
+enum { LOC_STACK, LOC_REG, LOC_CONST, LOC_COND, LOC_LOCAL };
 
 typedef struct vslot {
     uint8_t loc;  /* LOC_* */
@@ -72,6 +75,7 @@ struct baseline {
 
     vslot_t *stack;
     uint32_t depth, cap_stack, max_depth;
+    uint32_t alias_floor;  /* no LOC_LOCAL slot below this position */
     x64_regset_t gp_used;  /* general registers holding values (or owned by an emitter) */
     x64_regset_t xmm_used; /* likewise for xmm registers */
 
@@ -168,6 +172,16 @@ x64_reg_t vs_to_reg(baseline_t *b, uint32_t position, x64_regset_t exclude);
 x64_reg_t vs_pop_reg(baseline_t *b, x64_regset_t exclude);
 /* Loads a `type` value from memory into a new register and pushes it. */
 bool vs_push_load(baseline_t *b, uint8_t type, x64_mem_t src);
+/* local.get: pushes a LOC_LOCAL slot for local `index` of `type`. */
+bool vs_push_local(baseline_t *b, uint8_t type, uint32_t index);
+/* Before local `index` is written: its LOC_LOCAL slots become copies of the old value. */
+void vs_before_local_write(baseline_t *b, uint32_t index);
+/* A register holding slot `position`'s value for reading only (the caller must not write it):
+ * a pinned local's own register, else what vs_to_reg gives. */
+x64_reg_t vs_read_reg(baseline_t *b, uint32_t position, x64_regset_t exclude);
+/* Where a LOC_LOCAL slot's local lives: its pinned register (or X64_NO_REG) and frame slot. */
+x64_reg_t local_reg(const baseline_t *b, uint32_t index);
+x64_mem_t local_slot(const baseline_t *b, uint32_t index);
 /* Pops the top value into register `r`, moving whatever else is there out of the way. */
 void vs_pop_into(baseline_t *b, x64_reg_t r);
 /* Moves the value in `r`, if any, elsewhere (not into `exclude`) so `r` can be used. */

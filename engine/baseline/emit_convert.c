@@ -259,6 +259,8 @@ static bool
 reinterpret(baseline_t *b, uint8_t to)
 {
     vslot_t *s = &b->stack[b->depth - 1];
+    if (s->loc == LOC_LOCAL) /* a local of the old type: copy it before the type changes */
+        vs_to_reg(b, b->depth - 1, 0);
     bool is_to_float = is_xmm_type(to);
     unsigned size = type_size(to);
     if (s->loc == LOC_CONST && size == 4)

@@ -45,10 +45,13 @@ reg_of(const baseline_t *b, uint32_t position)
 static void
 apply(baseline_t *b, const sse_t *op, x64_xreg_t dst, uint32_t position)
 {
-    if (b->stack[position].loc == LOC_STACK)
+    const vslot_t *s = &b->stack[position];
+    if (s->loc == LOC_STACK)
         op->xm(&b->buf, dst, home(b, position));
+    else if (s->loc == LOC_LOCAL && local_reg(b, (uint32_t)s->imm) == X64_NO_REG)
+        op->xm(&b->buf, dst, local_slot(b, (uint32_t)s->imm));
     else
-        op->xx(&b->buf, dst, xreg(b, position, X64_REGSET(dst)));
+        op->xx(&b->buf, dst, (x64_xreg_t)vs_read_reg(b, position, X64_REGSET(dst)));
 }
 
 /* lhs = lhs OP rhs in lhs's register, which stays on the stack. */

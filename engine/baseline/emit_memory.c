@@ -42,7 +42,7 @@ address_of(baseline_t *b, uint32_t position, uint32_t offset, x64_regset_t exclu
         x64_mov_ri(&b->buf, 8, *temp, (int64_t)ea);
         return x64_mem_index(X64_R15, *temp, 1, 0);
     }
-    x64_reg_t index = vs_to_reg(b, position, exclude); /* an i32: zero-extended in its register */
+    x64_reg_t index = vs_read_reg(b, position, exclude); /* an i32: zero-extended */
     if (offset <= INT32_MAX)
         return x64_mem_index(X64_R15, index, 1, (int32_t)offset);
     *temp = vs_alloc(b, exclude | X64_REGSET(index));
@@ -107,9 +107,10 @@ store(baseline_t *b, unsigned op, uint32_t offset)
     bool is_float = is_xmm_type(value->type);
     bool is_imm = value->loc == LOC_CONST && (width <= 4 || (value->imm >= INT32_MIN &&
                                                              value->imm <= INT32_MAX));
+    x64_reg_t r = X64_NO_REG; /* the value's register, read only */
     x64_regset_t keep = 0;
     if (!is_imm) {
-        x64_reg_t r = vs_to_reg(b, top, 0);
+        r = vs_read_reg(b, top, 0);
         keep = is_float ? 0 : X64_REGSET(r);
     }
     x64_reg_t temp;
@@ -120,11 +121,11 @@ store(baseline_t *b, unsigned op, uint32_t offset)
     if (is_imm)
         x64_mov_mi(&b->buf, width, dst, (int32_t)value->imm);
     else if (value->type == SL_TYPE_F32)
-        x64_movss_mx(&b->buf, dst, (x64_xreg_t)value->reg);
+        x64_movss_mx(&b->buf, dst, (x64_xreg_t)r);
     else if (value->type == SL_TYPE_F64)
-        x64_movsd_mx(&b->buf, dst, (x64_xreg_t)value->reg);
+        x64_movsd_mx(&b->buf, dst, (x64_xreg_t)r);
     else
-        x64_mov_mr(&b->buf, width, dst, value->reg);
+        x64_mov_mr(&b->buf, width, dst, r);
     if (temp != X64_NO_REG)
         vs_free(b, temp);
     vs_drop(b, 2);

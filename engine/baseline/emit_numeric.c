@@ -39,8 +39,10 @@ binary(baseline_t *b, unsigned size, const alu_t *alu)
         alu->ri(&b->buf, size, lhs, (int32_t)rhs.imm);
     else if (rhs.loc == LOC_STACK)
         alu->rm(&b->buf, size, lhs, home(b, top));
+    else if (rhs.loc == LOC_LOCAL && local_reg(b, (uint32_t)rhs.imm) == X64_NO_REG)
+        alu->rm(&b->buf, size, lhs, local_slot(b, (uint32_t)rhs.imm));
     else
-        alu->rr(&b->buf, size, lhs, vs_to_reg(b, top, X64_REGSET(lhs)));
+        alu->rr(&b->buf, size, lhs, vs_read_reg(b, top, X64_REGSET(lhs)));
     vs_drop(b, 1);
     return lhs;
 }
@@ -88,7 +90,7 @@ multiply(baseline_t *b, unsigned size)
     if (fits_imm32(&rhs))
         x64_imul_rri(&b->buf, size, lhs, lhs, (int32_t)rhs.imm);
     else
-        x64_imul_rr(&b->buf, size, lhs, vs_to_reg(b, top, X64_REGSET(lhs)));
+        x64_imul_rr(&b->buf, size, lhs, vs_read_reg(b, top, X64_REGSET(lhs)));
     vs_drop(b, 1);
 }
 

@@ -106,6 +106,7 @@ vs_spill_all(baseline_t *b)
 {
     for (uint32_t i = 0; i < b->depth; i++)
         vs_spill(b, i);
+    b->alias_floor = b->depth; /* every slot is in its home now */
 }
 
 /* A free register of one file, spilling the deepest value held in an allowed one if need be:
@@ -168,11 +169,36 @@ store_xmm(baseline_t *b, uint8_t type, x64_mem_t dst, x64_xreg_t r)
         x64_movdqu_mx(&b->buf, dst, r);
 }
 
+x64_reg_t
+local_reg(const baseline_t *b, uint32_t index)
+{
+    return (x64_reg_t)b->local_regs[index];
+}
+
+x64_mem_t
+local_slot(const baseline_t *b, uint32_t index)
+{
+    return x64_mem(X64_RBP, b->local_offsets[index]);
+}
+
 static void
 load_to(baseline_t *b, const vslot_t *s, uint32_t position, unsigned r)
 {
     SL_ASSERT(s->loc != LOC_COND); /* consumed by the branch that follows it */
     unsigned size = type_size(s->type);
+    if (s->loc == LOC_LOCAL) {
+        uint32_t index = (uint32_t)s->imm;
+        x64_reg_t pinned = local_reg(b, index);
+        if (pinned == X64_NO_REG && is_xmm_type(s->type))
+            load_xmm(b, s->type, (x64_xreg_t)r, local_slot(b, index));
+        else if (pinned == X64_NO_REG)
+            x64_mov_rm(&b->buf, size, r, local_slot(b, index));
+        else if (is_xmm_type(s->type))
+            x64_movaps_xx(&b->buf, (x64_xreg_t)r, (x64_xreg_t)pinned);
+        else
+            x64_mov_rr(&b->buf, size == 4 ? 4 : 8, r, pinned);
+        return;
+    }
     if (!is_xmm_type(s->type)) {
         if (s->loc == LOC_CONST)
             x64_mov_ri(&b->buf, size, r, size == 4 ? (int64_t)(uint32_t)s->imm : s->imm);
@@ -226,6 +252,34 @@ vs_pop_reg(baseline_t *b, x64_regset_t exclude)
     x64_reg_t r = vs_to_reg(b, b->depth - 1, exclude);
     b->depth--; /* the caller owns r now: still marked used */
     return r;
+}
+
+bool
+vs_push_local(baseline_t *b, uint8_t type, uint32_t index)
+{
+    if (b->depth < b->alias_floor)
+        b->alias_floor = b->depth;
+    return push_slot(b, (vslot_t){.loc = LOC_LOCAL, .type = type, .imm = index});
+}
+
+void
+vs_before_local_write(baseline_t *b, uint32_t index)
+{
+    for (uint32_t i = b->alias_floor; i < b->depth; i++)
+        if (b->stack[i].loc == LOC_LOCAL && b->stack[i].imm == index)
+            vs_to_reg(b, i, 0);
+}
+
+x64_reg_t
+vs_read_reg(baseline_t *b, uint32_t position, x64_regset_t exclude)
+{
+    const vslot_t *s = &b->stack[position];
+    if (s->loc == LOC_LOCAL) {
+        x64_reg_t pinned = local_reg(b, (uint32_t)s->imm);
+        if (pinned != X64_NO_REG)
+            return pinned;
+    }
+    return vs_to_reg(b, position, exclude);
 }
 
 bool
@@ -312,14 +366,29 @@ void
 vs_store_to(baseline_t *b, uint32_t position, x64_mem_t dst)
 {
     const vslot_t *s = &b->stack[position];
-    if (s->type == SL_TYPE_V128 && s->loc != LOC_REG) { /* 16 bytes: through the xmm scratch */
-        SL_ASSERT(s->loc == LOC_STACK);
+    if (s->type == SL_TYPE_V128 && s->loc == LOC_STACK) { /* 16 bytes: through the xmm scratch */
         x64_movdqu_xm(&b->buf, SCRATCH_X, home(b, position));
         x64_movdqu_mx(&b->buf, dst, SCRATCH_X);
         return;
     }
     unsigned size = type_size(s->type) == 4 ? 4 : 8;
     SL_ASSERT(s->loc != LOC_COND);
+    if (s->loc == LOC_LOCAL) {
+        uint32_t index = (uint32_t)s->imm;
+        x64_reg_t pinned = local_reg(b, index);
+        if (pinned != X64_NO_REG && is_xmm_type(s->type)) {
+            store_xmm(b, s->type, dst, (x64_xreg_t)pinned);
+        } else if (pinned != X64_NO_REG) {
+            x64_mov_mr(&b->buf, size, dst, pinned);
+        } else if (s->type == SL_TYPE_V128) {
+            x64_movdqu_xm(&b->buf, SCRATCH_X, local_slot(b, index));
+            x64_movdqu_mx(&b->buf, dst, SCRATCH_X);
+        } else {
+            x64_mov_rm(&b->buf, size, SCRATCH, local_slot(b, index));
+            x64_mov_mr(&b->buf, size, dst, SCRATCH);
+        }
+        return;
+    }
     switch (s->loc) {
     case LOC_REG:
         if (is_xmm_type(s->type))
