@@ -32,12 +32,6 @@ mirror_push(baseline_t *b, const ctrl_frame_t *f)
     return true;
 }
 
-static x64_mem_t
-local_mem(const baseline_t *b, uint32_t index)
-{
-    return x64_mem(X64_RBP, b->local_offsets[index]);
-}
-
 /* ---- hooks called by the decode loop ---- */
 
 /* Gives the most used integer and reference locals the pinned registers (baseline_impl.h). */
@@ -60,9 +54,18 @@ pin_locals(baseline_t *b, body_validator_t *v)
     }
     if (v->n_locals)
         memset(b->local_regs, X64_NO_REG, v->n_locals);
-    b->n_pinned = b->n_pinned_xmm = 0;
+    b->n_pinned = b->n_pinned_xmm = b->n_saved_around_calls = 0;
     b->are_pinned_live = false;
-    scan_local_uses(v, b->local_uses);
+    /* When every local fits, all are pinned and counting their uses would only cost time. */
+    uint32_t n_xmm = 0;
+    for (uint32_t i = 0; i < v->n_locals; i++)
+        n_xmm += is_xmm_type(v->locals[i]);
+    if (v->n_locals - n_xmm <= BASELINE_N_PINNED && n_xmm <= BASELINE_N_PINNED_XMM) {
+        for (uint32_t i = 0; i < v->n_locals; i++)
+            b->local_uses[i] = 1;
+    } else {
+        scan_local_uses(v, b->local_uses);
+    }
     static const x64_reg_t pinned[BASELINE_N_PINNED] = BASELINE_PINNED_REGS;
     for (int is_xmm = 0; is_xmm < 2; is_xmm++) {
         unsigned *n = is_xmm ? &b->n_pinned_xmm : &b->n_pinned;
@@ -78,6 +81,8 @@ pin_locals(baseline_t *b, body_validator_t *v)
                 break;
             b->local_regs[best] =
                 (uint8_t)(is_xmm ? BASELINE_FIRST_PINNED_XMM + *n : pinned[*n]);
+            if (is_xmm || *n >= BASELINE_N_PINNED_CALLEE_SAVED)
+                b->saved_around_calls[b->n_saved_around_calls++] = best;
             ++*n;
         }
     }
@@ -121,9 +126,9 @@ visit_start(baseline_t *b, body_validator_t *v)
         x64_xor_rr(&b->buf, 4, X64_RAX, X64_RAX);
         if (n_declared <= 16) {
             for (uint32_t j = 0; j < n_declared; j++)
-                x64_mov_mr(&b->buf, 8, local_mem(b, t->n_params + j), X64_RAX);
+                x64_mov_mr(&b->buf, 8, local_slot(b, t->n_params + j), X64_RAX);
         } else { /* rep stosq from the lowest local up to the first */
-            x64_lea_rm(&b->buf, 8, X64_RDI, local_mem(b, v->n_locals - 1));
+            x64_lea_rm(&b->buf, 8, X64_RDI, local_slot(b, v->n_locals - 1));
             x64_mov_ri(&b->buf, 4, X64_RCX, 2 * n_declared - 1);
             x64_emit8(&b->buf, 0xf3);
             x64_emit8(&b->buf, 0x48);
@@ -135,11 +140,11 @@ visit_start(baseline_t *b, body_validator_t *v)
         if (r == X64_NO_REG)
             continue;
         if (is_xmm_type(v->locals[i]) && i < t->n_params)
-            x64_movsd_xm(&b->buf, (x64_xreg_t)r, local_mem(b, i)); /* an f32: the low half */
+            x64_movsd_xm(&b->buf, (x64_xreg_t)r, local_slot(b, i)); /* an f32: the low half */
         else if (is_xmm_type(v->locals[i]))
             x64_xorps_xx(&b->buf, (x64_xreg_t)r, (x64_xreg_t)r);
         else if (i < t->n_params)
-            x64_mov_rm(&b->buf, type_size(v->locals[i]), (x64_reg_t)r, local_mem(b, i));
+            x64_mov_rm(&b->buf, type_size(v->locals[i]), (x64_reg_t)r, local_slot(b, i));
         else
             x64_xor_rr(&b->buf, 4, (x64_reg_t)r, (x64_reg_t)r);
     }
@@ -368,7 +373,7 @@ visit_local(baseline_t *b, body_validator_t *v, unsigned op, uint32_t index)
     if (pinned != X64_NO_REG) /* the register is the local: the value is copied in */
         vs_copy_to_reg(b, b->depth - 1, pinned);
     else
-        vs_store_to(b, b->depth - 1, local_mem(b, index));
+        vs_store_to(b, b->depth - 1, local_slot(b, index));
     if (op == SL_OP_LOCAL_SET)
         vs_drop(b, 1);
     return true;

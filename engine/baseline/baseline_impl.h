@@ -68,47 +68,6 @@ typedef struct trap_stub {
     bool is_used;
 } trap_stub_t;
 
-struct baseline {
-    sl_limits_t limits;
-    body_validator_t *validator;
-    x64_buf_t buf;
-
-    vslot_t *stack;
-    uint32_t depth, cap_stack, max_depth;
-    uint32_t alias_floor;  /* no LOC_LOCAL slot below this position */
-    x64_regset_t gp_used;  /* general registers holding values (or owned by an emitter) */
-    x64_regset_t xmm_used; /* likewise for xmm registers */
-
-    bctrl_t *ctrls;
-    uint32_t n_ctrls, cap_ctrls;
-
-    int32_t *local_offsets; /* rbp-relative, per local */
-    uint8_t *local_regs;    /* per local: its pinned register, or X64_NO_REG */
-    uint64_t *local_uses;   /* per local: weighted uses (local_scan.c) */
-    unsigned n_pinned;      /* pinned registers in use: the first n of BASELINE_PINNED_REGS */
-    unsigned n_pinned_xmm;  /* pinned xmm registers in use, from BASELINE_FIRST_PINNED_XMM */
-    bool are_pinned_live;   /* past the prologue: pinned registers hold the locals */
-    uint32_t cap_locals;
-    int32_t locals_size;    /* bytes below rbp before the first home slot */
-    uint32_t out_area;      /* largest outgoing call area */
-    size_t frame_patch;     /* offset of the prologue's frame-size imm32 */
-
-    trap_stub_t traps[SL_N_TRAPS_ + 1];
-    x64_label_t *table_labels; /* br_table: per branch depth, its stub */
-    uint32_t cap_table_labels;
-    uint32_t *table_depths;    /* br_table: the decoded targets */
-    uint32_t cap_table_depths;
-
-    baseline_reloc_t *relocs;
-    uint32_t n_relocs, cap_relocs;
-    trap_site_t *trap_sites;
-    uint32_t n_trap_sites, cap_trap_sites;
-
-    const sl_module_t *module;
-    uint32_t func_index;
-    const sl_functype_t *type;
-};
-
 /* General registers the value stack may use. r11 is the emitters' scratch register, r14 and r15
  * are reserved (vmctx.h), rsp and rbp hold the frame, rbx, r12, r13, r10 and r9 hold pinned
  * locals. */
@@ -137,6 +96,49 @@ is_xmm_type(uint8_t type)
 {
     return type == SL_TYPE_F32 || type == SL_TYPE_F64 || type == SL_TYPE_V128;
 }
+
+struct baseline {
+    sl_limits_t limits;
+    body_validator_t *validator;
+    x64_buf_t buf;
+
+    vslot_t *stack;
+    uint32_t depth, cap_stack, max_depth;
+    uint32_t alias_floor;  /* no LOC_LOCAL slot below this position */
+    x64_regset_t gp_used;  /* general registers holding values (or owned by an emitter) */
+    x64_regset_t xmm_used; /* likewise for xmm registers */
+
+    bctrl_t *ctrls;
+    uint32_t n_ctrls, cap_ctrls;
+
+    int32_t *local_offsets; /* rbp-relative, per local */
+    uint8_t *local_regs;    /* per local: its pinned register, or X64_NO_REG */
+    uint64_t *local_uses;   /* per local: weighted uses (local_scan.c) */
+    unsigned n_pinned;      /* pinned registers in use: the first n of BASELINE_PINNED_REGS */
+    unsigned n_pinned_xmm;  /* pinned xmm registers in use, from BASELINE_FIRST_PINNED_XMM */
+    uint32_t saved_around_calls[BASELINE_N_PINNED + BASELINE_N_PINNED_XMM]; /* those locals */
+    unsigned n_saved_around_calls; /* pinned in caller-saved registers */
+    bool are_pinned_live;   /* past the prologue: pinned registers hold the locals */
+    uint32_t cap_locals;
+    int32_t locals_size;    /* bytes below rbp before the first home slot */
+    uint32_t out_area;      /* largest outgoing call area */
+    size_t frame_patch;     /* offset of the prologue's frame-size imm32 */
+
+    trap_stub_t traps[SL_N_TRAPS_ + 1];
+    x64_label_t *table_labels; /* br_table: per branch depth, its stub */
+    uint32_t cap_table_labels;
+    uint32_t *table_depths;    /* br_table: the decoded targets */
+    uint32_t cap_table_depths;
+
+    baseline_reloc_t *relocs;
+    uint32_t n_relocs, cap_relocs;
+    trap_site_t *trap_sites;
+    uint32_t n_trap_sites, cap_trap_sites;
+
+    const sl_module_t *module;
+    uint32_t func_index;
+    const sl_functype_t *type;
+};
 
 static inline unsigned
 type_size(uint8_t type)
@@ -180,8 +182,17 @@ void vs_before_local_write(baseline_t *b, uint32_t index);
  * a pinned local's own register, else what vs_to_reg gives. */
 x64_reg_t vs_read_reg(baseline_t *b, uint32_t position, x64_regset_t exclude);
 /* Where a LOC_LOCAL slot's local lives: its pinned register (or X64_NO_REG) and frame slot. */
-x64_reg_t local_reg(const baseline_t *b, uint32_t index);
-x64_mem_t local_slot(const baseline_t *b, uint32_t index);
+static inline x64_reg_t
+local_reg(const baseline_t *b, uint32_t index)
+{
+    return (x64_reg_t)b->local_regs[index];
+}
+
+static inline x64_mem_t
+local_slot(const baseline_t *b, uint32_t index)
+{
+    return x64_mem(X64_RBP, b->local_offsets[index]);
+}
 /* Pops the top value into register `r`, moving whatever else is there out of the way. */
 void vs_pop_into(baseline_t *b, x64_reg_t r);
 /* Moves the value in `r`, if any, elsewhere (not into `exclude`) so `r` can be used. */

@@ -306,23 +306,21 @@ emit_return_sequence(baseline_t *b)
 void
 emit_pinned_around_call(baseline_t *b, bool is_save)
 {
-    if (!b->are_pinned_live || (b->n_pinned_xmm == 0 && b->n_pinned <= BASELINE_N_PINNED_CALLEE_SAVED))
+    if (!b->are_pinned_live)
         return;
-    const body_validator_t *v = b->validator;
-    for (uint32_t i = 0; i < v->n_locals; i++) {
-        uint8_t r = b->local_regs[i];
-        if (r == X64_NO_REG || r == X64_RBX || r == X64_R12 || r == X64_R13)
-            continue; /* callee-saved: calls keep them */
-        x64_mem_t slot = x64_mem(X64_RBP, b->local_offsets[i]);
-        bool is_xmm = is_xmm_type(v->locals[i]);
+    for (unsigned k = 0; k < b->n_saved_around_calls; k++) {
+        uint32_t i = b->saved_around_calls[k];
+        x64_reg_t r = local_reg(b, i);
+        x64_mem_t slot = local_slot(b, i);
+        bool is_xmm = is_xmm_type(b->validator->locals[i]);
         if (is_xmm && is_save)
             x64_movsd_mx(&b->buf, slot, (x64_xreg_t)r); /* 8 bytes: an f32 and its upper half */
         else if (is_xmm)
             x64_movsd_xm(&b->buf, (x64_xreg_t)r, slot);
         else if (is_save)
-            x64_mov_mr(&b->buf, 8, slot, (x64_reg_t)r);
+            x64_mov_mr(&b->buf, 8, slot, r);
         else
-            x64_mov_rm(&b->buf, 8, (x64_reg_t)r, slot);
+            x64_mov_rm(&b->buf, 8, r, slot);
     }
 }
 

@@ -169,18 +169,6 @@ store_xmm(baseline_t *b, uint8_t type, x64_mem_t dst, x64_xreg_t r)
         x64_movdqu_mx(&b->buf, dst, r);
 }
 
-x64_reg_t
-local_reg(const baseline_t *b, uint32_t index)
-{
-    return (x64_reg_t)b->local_regs[index];
-}
-
-x64_mem_t
-local_slot(const baseline_t *b, uint32_t index)
-{
-    return x64_mem(X64_RBP, b->local_offsets[index]);
-}
-
 static void
 load_to(baseline_t *b, const vslot_t *s, uint32_t position, unsigned r)
 {
