@@ -8,7 +8,7 @@
 
 #include "slipstream.h"
 #include "suite.h"
-#include "wat.h"
+#include "run_fixture.h"
 
 static sl_engine_t *engine;
 static sl_store_t *store;
@@ -30,15 +30,9 @@ teardown(void)
 static sl_instance_t *
 instantiate(const char *wat)
 {
-    char why[1024];
-    size_t size;
-    uint8_t *bytes = wat_to_wasm(wat, &size, why, sizeof why);
-    ck_assert_msg(bytes != NULL, "%s", why);
-    sl_module_t *m = NULL;
     sl_error_t err;
-    int rc = sl_module_compile(engine, bytes, size, &m, &err);
-    free(bytes);
-    ck_assert_msg(rc == 0, "compile: %s", err.message);
+    sl_module_t *m = compile_wat(engine, wat, &err);
+    ck_assert_msg(m != NULL, "compile: %s", err.message);
     sl_instance_t *inst = NULL;
     ck_assert_int_eq(sl_instance_new(store, m, NULL, 0, &inst, &err, NULL), 0);
     sl_module_unref(m); /* the instance keeps it */
@@ -48,24 +42,7 @@ instantiate(const char *wat)
 static sl_func_t *
 export_func(sl_instance_t *inst, const char *name)
 {
-    sl_extern_t e;
-    ck_assert_int_eq(sl_instance_export(inst, name, strlen(name), &e), 0);
-    ck_assert_int_eq(e.kind, SL_EXTERN_FUNC);
-    return e.of.func;
-}
-
-/* Compiles `wat` with engine `e`, which may not be the fixture's. */
-static sl_module_t *
-compile_with(sl_engine_t *e, const char *wat, sl_error_t *err)
-{
-    char why[1024];
-    size_t size;
-    uint8_t *bytes = wat_to_wasm(wat, &size, why, sizeof why);
-    ck_assert_msg(bytes != NULL, "%s", why);
-    sl_module_t *m = NULL;
-    sl_module_compile(e, bytes, size, &m, err);
-    free(bytes);
-    return m;
+    return export_of(inst, name, SL_EXTERN_FUNC).of.func;
 }
 
 /* Compiles `wat` after turning each `i32.const 42` into `i64.const 42`: a body wat2wasm would
@@ -84,18 +61,6 @@ compile_made_invalid(sl_engine_t *e, const char *wat, sl_error_t *err)
     sl_module_compile(e, bytes, size, &m, err);
     free(bytes);
     return m;
-}
-
-static sl_value_t
-i32(int32_t v)
-{
-    return (sl_value_t){.type = SL_I32, .of.i32 = v};
-}
-
-static sl_value_t
-i64(int64_t v)
-{
-    return (sl_value_t){.type = SL_I64, .of.i64 = v};
 }
 
 /* Calls a function of two i32 parameters and one i32 result. */
@@ -306,7 +271,7 @@ START_TEST(test_baseline_budgets_ask_for_tier_up)
     sl_store_t *s;
     ck_assert_int_eq(sl_store_new(e, &s), 0);
     sl_error_t err;
-    sl_module_t *m = compile_with(e,
+    sl_module_t *m = compile_wat(e,
         "(module (func (export \"count\") (param i32 i32) (result i32)"
         "  (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))"
         "  (local.get 0)))", &err);
@@ -429,7 +394,7 @@ START_TEST(test_baseline_calls_a_host_import)
     const uint8_t types[] = {SL_I64};
     ck_assert_int_eq(sl_func_new_host(store, types, 1, types, 1, host_twice, &calls, &twice), 0);
     sl_error_t err;
-    sl_module_t *m = compile_with(engine,
+    sl_module_t *m = compile_wat(engine,
         "(module (import \"env\" \"twice\" (func $twice (param i64) (result i64)))"
         " (func (export \"f\") (param i64) (result i64)"
         "   (i64.add (call $twice (local.get 0)) (i64.const 1))))", &err);
@@ -457,7 +422,7 @@ START_TEST(test_baseline_lazy_compiles_on_first_call)
     sl_store_t *s;
     ck_assert_int_eq(sl_store_new(lazy, &s), 0);
     sl_error_t err;
-    sl_module_t *m = compile_with(lazy, three_functions, &err);
+    sl_module_t *m = compile_wat(lazy, three_functions, &err);
     ck_assert_msg(m != NULL, "%s", err.message);
     sl_module_stats_t stats;
     sl_module_stats(m, &stats);
@@ -488,7 +453,7 @@ START_TEST(test_baseline_compiles_on_threads)
     sl_store_t *s;
     ck_assert_int_eq(sl_store_new(pooled, &s), 0);
     sl_error_t err;
-    sl_module_t *m = compile_with(pooled, three_functions, &err);
+    sl_module_t *m = compile_wat(pooled, three_functions, &err);
     ck_assert_msg(m != NULL, "%s", err.message);
     sl_module_stats_t stats;
     sl_module_stats(m, &stats);

@@ -12,7 +12,7 @@
 #include "runtime.h"
 #include "suite.h"
 #include "type_registry.h"
-#include "wat.h"
+#include "run_fixture.h"
 
 static sl_engine_t *engine;
 static sl_store_t *store;
@@ -34,15 +34,9 @@ teardown(void)
 static sl_module_t *
 compile(const char *wat)
 {
-    char why[1024];
-    size_t size;
-    uint8_t *bytes = wat_to_wasm(wat, &size, why, sizeof why);
-    ck_assert_msg(bytes != NULL, "%s", why);
-    sl_module_t *m = NULL;
     sl_error_t err;
-    int rc = sl_module_compile(engine, bytes, size, &m, &err);
-    free(bytes);
-    ck_assert_msg(rc == 0, "compile: %s", err.message);
+    sl_module_t *m = compile_wat(engine, wat, &err);
+    ck_assert_msg(m != NULL, "compile: %s", err.message);
     return m;
 }
 
@@ -71,27 +65,6 @@ static sl_instance_t *
 instantiate(const char *wat, const sl_extern_t *imports, size_t n)
 {
     return instantiate_rc(wat, imports, n, 0, NULL);
-}
-
-static sl_extern_t
-export_of(sl_instance_t *inst, const char *name, sl_extern_kind_t kind)
-{
-    sl_extern_t e;
-    ck_assert_int_eq(sl_instance_export(inst, name, strlen(name), &e), 0);
-    ck_assert_int_eq(e.kind, kind);
-    return e;
-}
-
-static sl_value_t
-i32(int32_t v)
-{
-    return (sl_value_t){.type = SL_I32, .of.i32 = v};
-}
-
-static sl_value_t
-i64(int64_t v)
-{
-    return (sl_value_t){.type = SL_I64, .of.i64 = v};
 }
 
 static sl_extern_t
