@@ -107,8 +107,7 @@ entry_generate(sl_engine_t *e)
     x64_emit8(&b, 0xf3); /* rep movsb: rdi ends just past the area */
     x64_emit8(&b, 0xa4);
     x64_mov_mr(&b, 8, x64_mem(X64_RDI, 0), X64_RAX);
-    x64_movq_rx(&b, X64_RAX, X64_XMM0);
-    x64_mov_mr(&b, 8, x64_mem(X64_RDI, 8), X64_RAX);
+    x64_movdqu_mx(&b, x64_mem(X64_RDI, 8), X64_XMM0); /* all of a v128 */
     x64_lea_rm(&b, 8, X64_RSP, x64_mem(X64_RBP, -40));
     x64_pop_r(&b, X64_R15);
     x64_pop_r(&b, X64_R14);

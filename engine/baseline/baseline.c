@@ -6,12 +6,6 @@
 #include <string.h>
 
 static bool
-not_yet(baseline_t *b, const char *what)
-{
-    return baseline_fail(b, SL_ENOTSUP, "the baseline tier does not compile %s yet", what);
-}
-
-static bool
 mirror_push(baseline_t *b, const ctrl_frame_t *f)
 {
     if (b->n_ctrls == b->cap_ctrls) {
@@ -93,14 +87,10 @@ static inline bool
 visit_start(baseline_t *b, body_validator_t *v)
 {
     const sl_functype_t *t = b->type;
-    for (uint32_t i = 0; i < v->n_locals; i++)
-        if (v->locals[i] == SL_TYPE_V128)
-            return not_yet(b, "v128 locals");
     if (!pin_locals(b, v))
         return false;
-    int32_t at = 16; /* parameters: the caller's area, 8 bytes each */
-    for (uint32_t i = 0; i < t->n_params; i++, at += 8)
-        b->local_offsets[i] = at;
+    for (uint32_t i = 0; i < t->n_params; i++) /* parameters: the caller's area (vmctx.h) */
+        b->local_offsets[i] = 16 + (int32_t)abi_area_offset(t->params, i);
     uint32_t n_declared = v->n_locals - t->n_params;
     for (uint32_t j = 0; j < n_declared; j++)
         b->local_offsets[t->n_params + j] = FRAME_FIRST_LOCAL - 16 * (int32_t)j;
@@ -125,11 +115,17 @@ visit_start(baseline_t *b, body_validator_t *v)
     if (n_declared) { /* spec: locals start at zero */
         x64_xor_rr(&b->buf, 4, X64_RAX, X64_RAX);
         if (n_declared <= 16) {
-            for (uint32_t j = 0; j < n_declared; j++)
-                x64_mov_mr(&b->buf, 8, local_slot(b, t->n_params + j), X64_RAX);
-        } else { /* rep stosq from the lowest local up to the first */
+            for (uint32_t j = 0; j < n_declared; j++) {
+                x64_mem_t slot = local_slot(b, t->n_params + j);
+                x64_mov_mr(&b->buf, 8, slot, X64_RAX);
+                if (v->locals[t->n_params + j] == SL_TYPE_V128) {
+                    slot.disp += 8;
+                    x64_mov_mr(&b->buf, 8, slot, X64_RAX);
+                }
+            }
+        } else { /* rep stosq over every local's 16 bytes, from the lowest up */
             x64_lea_rm(&b->buf, 8, X64_RDI, local_slot(b, v->n_locals - 1));
-            x64_mov_ri(&b->buf, 4, X64_RCX, 2 * n_declared - 1);
+            x64_mov_ri(&b->buf, 4, X64_RCX, 2 * n_declared);
             x64_emit8(&b->buf, 0xf3);
             x64_emit8(&b->buf, 0x48);
             x64_emit8(&b->buf, 0xab);
@@ -139,7 +135,9 @@ visit_start(baseline_t *b, body_validator_t *v)
         uint8_t r = b->local_regs[i];
         if (r == X64_NO_REG)
             continue;
-        if (is_xmm_type(v->locals[i]) && i < t->n_params)
+        if (v->locals[i] == SL_TYPE_V128 && i < t->n_params)
+            x64_movdqu_xm(&b->buf, (x64_xreg_t)r, local_slot(b, i));
+        else if (is_xmm_type(v->locals[i]) && i < t->n_params)
             x64_movsd_xm(&b->buf, (x64_xreg_t)r, local_slot(b, i)); /* an f32: the low half */
         else if (is_xmm_type(v->locals[i]))
             x64_xorps_xx(&b->buf, (x64_xreg_t)r, (x64_xreg_t)r);
@@ -168,6 +166,8 @@ is_float_op(unsigned op)
 static inline bool
 visit_simple(baseline_t *b, body_validator_t *v, unsigned op, const body_imm_t *imm)
 {
+    if (sl_opcode_info[op].prefix == 0xfd)
+        return emit_simd(b, op, imm);
     switch (sl_opcode_info[op].imm) {
     case SL_IMM_MEMARG:
     case SL_IMM_MEMORY:
@@ -197,8 +197,6 @@ visit_drop(baseline_t *b, body_validator_t *v, sl_valtype_t t)
 static inline bool
 visit_select(baseline_t *b, body_validator_t *v, sl_valtype_t t)
 {
-    if (t == SL_TYPE_V128)
-        return not_yet(b, "select of v128");
     x64_reg_t cond = vs_pop_reg(b, 0);
     uint8_t type = b->stack[b->depth - 1].type; /* t is unknown when both operands are */
     if (!is_xmm_type(type)) {
@@ -433,6 +431,7 @@ baseline_free(baseline_t *b)
     free(b->ctrls);
     free(b->local_offsets);
     free(b->table_labels);
+    free(b->pool);
     free(b->table_depths);
     free(b->local_regs);
     free(b->local_uses);
@@ -455,12 +454,14 @@ baseline_compile_function(baseline_t *b, const sl_module_t *m, uint32_t func_ind
     b->out_area = 0;
     b->n_relocs = 0;
     b->n_trap_sites = 0;
+    b->n_pool = 0;
     memset(b->traps, 0, sizeof b->traps);
 
     int rc = compile_body(b->validator, b, m, func_index, offset, size, err);
     if (rc != 0)
         return rc;
     emit_out_of_line(b);
+    simd_emit_pool(b);
     if (b->n_trap_sites) { /* every access site lands on the out-of-bounds stub */
         int32_t landing = b->traps[SL_TRAP_MEMORY_OOB].label.pos;
         for (uint32_t i = 0; i < b->n_trap_sites; i++)

@@ -62,6 +62,12 @@ typedef struct bctrl {
     size_t budget_patch;    /* loop: the imm32 of its budget check, set to its size at its end */
 } bctrl_t;
 
+/* A 16-byte constant in the function's pool (emit_simd.c). */
+typedef struct pool_entry {
+    uint8_t bytes[16];
+    x64_label_t label;
+} pool_entry_t;
+
 /* Trap stubs emitted after the body, one per kind the function uses. */
 typedef struct trap_stub {
     x64_label_t label;
@@ -125,6 +131,8 @@ struct baseline {
     size_t frame_patch;     /* offset of the prologue's frame-size imm32 */
 
     trap_stub_t traps[SL_N_TRAPS_ + 1];
+    pool_entry_t *pool;        /* v128 constants, placed after the code */
+    uint32_t n_pool, cap_pool;
     x64_label_t *table_labels; /* br_table: per branch depth, its stub */
     uint32_t cap_table_labels;
     uint32_t *table_depths;    /* br_table: the decoded targets */
@@ -218,6 +226,17 @@ void finish_comparison(baseline_t *b, x64_reg_t r, x64_cc_t cc);
 bool emit_float(baseline_t *b, unsigned op, const body_imm_t *imm);   /* with a float operand */
 bool emit_convert(baseline_t *b, unsigned op); /* float <-> integer, from emit_float */
 bool emit_memory(baseline_t *b, unsigned op, const body_imm_t *imm);  /* memory and data */
+bool emit_simd(baseline_t *b, unsigned op, const body_imm_t *imm);    /* every 0xFD opcode */
+
+/* ---- v128 support shared by the SIMD families (emit_simd.c) ----
+ * A 16-byte constant as a memory operand: emit the instruction with x64_mem_rip(0) as its last
+ * operand (so that it ends in the disp32), then call simd_use_const. */
+void simd_use_const(baseline_t *b, const uint8_t bytes[16]);
+x64_label_t *simd_const_label(baseline_t *b, const uint8_t bytes[16]);
+/* Pushes a v128 constant, loaded into a new register. */
+bool simd_push_const(baseline_t *b, const uint8_t bytes[16]);
+/* Places the constants after the body (baseline_compile_function). */
+void simd_emit_pool(baseline_t *b);
 bool emit_branch(baseline_t *b, uint32_t depth);
 /* Branches to `depth` when `cc` holds, falling through otherwise. */
 bool emit_branch_if(baseline_t *b, uint32_t depth, x64_cc_t cc);

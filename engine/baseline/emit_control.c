@@ -152,14 +152,25 @@ add_reloc(baseline_t *b, uint32_t offset, uint32_t defined_index)
     return true;
 }
 
+/* Copies a value between two frame locations: 16 bytes through the xmm scratch for a v128, else 8
+ * through the general one. */
+static void
+copy_value(baseline_t *b, uint8_t type, x64_mem_t dst, x64_mem_t src)
+{
+    if (type == SL_TYPE_V128) {
+        x64_movdqu_xm(&b->buf, SCRATCH_X, src);
+        x64_movdqu_mx(&b->buf, dst, SCRATCH_X);
+    } else {
+        x64_mov_rm(&b->buf, 8, SCRATCH, src);
+        x64_mov_mr(&b->buf, 8, dst, SCRATCH);
+    }
+}
+
 /* The part of every call before the call instruction: the area sized, every value spilled
  * (all registers but r14, r15 and rbp are caller-saved), the arguments copied out. */
 static bool
 call_prepare(baseline_t *b, const sl_functype_t *t)
 {
-    if (memchr(t->params, SL_TYPE_V128, t->n_params) ||
-        memchr(t->results, SL_TYPE_V128, t->n_results))
-        return baseline_fail(b, SL_ENOTSUP, "the baseline tier does not pass v128 yet");
     uint32_t area = abi_area_size(t->params, t->n_params);
     if (abi_area_size(t->results, t->n_results) > area)
         area = abi_area_size(t->results, t->n_results);
@@ -187,9 +198,8 @@ call_finish(baseline_t *b, const sl_functype_t *t, bool is_foreign)
         return vs_push_reg(b, type, is_xmm_type(type) ? (x64_reg_t)X64_XMM0 : X64_RAX);
     }
     for (uint32_t i = 0; i < t->n_results; i++) {
-        int32_t at = (int32_t)abi_area_offset(t->results, i);
-        x64_mov_rm(&b->buf, 8, SCRATCH, x64_mem(X64_RSP, at));
-        x64_mov_mr(&b->buf, 8, home(b, b->depth), SCRATCH);
+        x64_mem_t at = x64_mem(X64_RSP, (int32_t)abi_area_offset(t->results, i));
+        copy_value(b, t->results[i], home(b, b->depth), at);
         if (!vs_push_stack(b, t->results[i]))
             return false;
     }
@@ -284,15 +294,16 @@ void
 emit_return_sequence(baseline_t *b)
 {
     const sl_functype_t *t = b->type;
-    if (t->n_results == 1 && is_xmm_type(t->results[0])) {
+    if (t->n_results == 1 && t->results[0] == SL_TYPE_V128) {
+        x64_movdqu_xm(&b->buf, X64_XMM0, home(b, 0));
+    } else if (t->n_results == 1 && is_xmm_type(t->results[0])) {
         x64_movsd_xm(&b->buf, X64_XMM0, home(b, 0)); /* an f32 is the low half */
     } else if (t->n_results == 1) {
         x64_mov_rm(&b->buf, type_size(t->results[0]) == 4 ? 4 : 8, X64_RAX, home(b, 0));
     } else if (t->n_results > 1) {
         for (uint32_t i = 0; i < t->n_results; i++) {
             int32_t at = 16 + (int32_t)abi_area_offset(t->results, i);
-            x64_mov_rm(&b->buf, 8, SCRATCH, home(b, i));
-            x64_mov_mr(&b->buf, 8, x64_mem(X64_RBP, at), SCRATCH);
+            copy_value(b, t->results[i], x64_mem(X64_RBP, at), home(b, i));
         }
     }
     static const x64_reg_t pinned[BASELINE_N_PINNED] = BASELINE_PINNED_REGS;
@@ -312,8 +323,13 @@ emit_pinned_around_call(baseline_t *b, bool is_save)
         uint32_t i = b->saved_around_calls[k];
         x64_reg_t r = local_reg(b, i);
         x64_mem_t slot = local_slot(b, i);
-        bool is_xmm = is_xmm_type(b->validator->locals[i]);
-        if (is_xmm && is_save)
+        uint8_t type = b->validator->locals[i];
+        bool is_xmm = is_xmm_type(type);
+        if (type == SL_TYPE_V128 && is_save)
+            x64_movdqu_mx(&b->buf, slot, (x64_xreg_t)r);
+        else if (type == SL_TYPE_V128)
+            x64_movdqu_xm(&b->buf, (x64_xreg_t)r, slot);
+        else if (is_xmm && is_save)
             x64_movsd_mx(&b->buf, slot, (x64_xreg_t)r); /* 8 bytes: an f32 and its upper half */
         else if (is_xmm)
             x64_movsd_xm(&b->buf, (x64_xreg_t)r, slot);

@@ -24,8 +24,6 @@ bool
 emit_global(baseline_t *b, unsigned op, uint32_t index)
 {
     uint8_t type = b->module->globals[index].type;
-    if (type == SL_TYPE_V128)
-        return not_yet(b, op);
     if (op == SL_OP_GLOBAL_GET) {
         x64_reg_t p = global_cell(b, index, 0);
         if (is_xmm_type(type)) {

@@ -1,0 +1,87 @@
+/* v128: the 0xFD opcodes. This file dispatches them and holds what the families share: the
+ * function's pool of 16-byte constants. Families live in their own files (emit_simd_*.c).
+ *
+ * Constants are loaded from a pool placed after the function's code, 16-byte aligned (blocks of
+ * code are, see CODESPACE_ALIGN), so SSE instructions may read them as memory operands. */
+#include <string.h>
+
+#include "baseline_impl.h"
+
+static bool
+not_yet(baseline_t *b, unsigned op)
+{
+    return baseline_fail(b, SL_ENOTSUP, "the baseline tier does not compile %s yet",
+                         sl_opcode_info[op].text);
+}
+
+x64_label_t *
+simd_const_label(baseline_t *b, const uint8_t bytes[16])
+{
+    for (uint32_t i = 0; i < b->n_pool; i++)
+        if (memcmp(b->pool[i].bytes, bytes, 16) == 0)
+            return &b->pool[i].label;
+    if (b->n_pool == b->cap_pool) {
+        uint32_t cap = b->cap_pool ? 2 * b->cap_pool : 8;
+        pool_entry_t *p = realloc(b->pool, cap * sizeof *p);
+        if (!p) {
+            baseline_fail(b, SL_ENOMEM, "out of memory");
+            return NULL;
+        }
+        b->pool = p;
+        b->cap_pool = cap;
+    }
+    pool_entry_t *e = &b->pool[b->n_pool++];
+    memcpy(e->bytes, bytes, 16);
+    x64_label_init(&e->label);
+    return &e->label;
+}
+
+void
+simd_use_const(baseline_t *b, const uint8_t bytes[16])
+{
+    x64_label_t *label = simd_const_label(b, bytes);
+    if (label)
+        x64_label_use(&b->buf, label);
+}
+
+bool
+simd_push_const(baseline_t *b, const uint8_t bytes[16])
+{
+    static const uint8_t zeros[16], ones[16] = {255, 255, 255, 255, 255, 255, 255, 255,
+                                                255, 255, 255, 255, 255, 255, 255, 255};
+    x64_xreg_t x = vs_alloc_x(b, 0);
+    if (memcmp(bytes, zeros, 16) == 0) {
+        x64_pxor_xx(&b->buf, x, x);
+    } else if (memcmp(bytes, ones, 16) == 0) {
+        x64_pcmpeqd_xx(&b->buf, x, x);
+    } else {
+        x64_movdqu_xm(&b->buf, x, x64_mem_rip(0));
+        simd_use_const(b, bytes);
+    }
+    return vs_push_reg(b, SL_TYPE_V128, (x64_reg_t)x);
+}
+
+void
+simd_emit_pool(baseline_t *b)
+{
+    if (b->n_pool == 0)
+        return;
+    size_t pad = (16 - x64_buf_offset(&b->buf) % 16) % 16;
+    for (size_t i = 0; i < pad; i++)
+        x64_emit8(&b->buf, 0xcc); /* never executed */
+    for (uint32_t i = 0; i < b->n_pool; i++) {
+        x64_label_bind(&b->buf, &b->pool[i].label);
+        for (unsigned k = 0; k < 16; k++)
+            x64_emit8(&b->buf, b->pool[i].bytes[k]);
+    }
+}
+
+bool
+emit_simd(baseline_t *b, unsigned op, const body_imm_t *imm)
+{
+    switch (op) {
+    case SL_OP_V128_CONST: return simd_push_const(b, imm->bytes);
+    default:
+        return not_yet(b, op);
+    }
+}
