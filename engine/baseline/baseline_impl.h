@@ -228,6 +228,16 @@ bool emit_convert(baseline_t *b, unsigned op); /* float <-> integer, from emit_f
 bool emit_memory(baseline_t *b, unsigned op, const body_imm_t *imm);  /* memory and data */
 bool emit_simd(baseline_t *b, unsigned op, const body_imm_t *imm);    /* every 0xFD opcode */
 
+/* ---- linear memory accesses (emit_memory.c), for every access instruction ----
+ * The operand addressing index slot `position` (an i32 left on the stack) plus `offset`:
+ * r15 + index + offset. *temp gets a register to free after the access, or X64_NO_REG; `exclude`
+ * keeps registers the caller still needs out; the scratch registers are never used. */
+x64_mem_t mem_address(baseline_t *b, uint32_t position, uint32_t offset, x64_regset_t exclude,
+                      x64_reg_t *temp);
+/* Call right before emitting an access instruction: registers it as a trap site landing on the
+ * "out of bounds memory access" stub. */
+bool mem_note_access_site(baseline_t *b);
+
 /* ---- v128 support shared by the SIMD families (emit_simd.c) ----
  * A 16-byte constant as a memory operand: emit the instruction with x64_mem_rip(0) as its last
  * operand (so that it ends in the disp32), then call simd_use_const. */
@@ -237,6 +247,10 @@ x64_label_t *simd_const_label(baseline_t *b, const uint8_t bytes[16]);
 bool simd_push_const(baseline_t *b, const uint8_t bytes[16]);
 /* Places the constants after the body (baseline_compile_function). */
 void simd_emit_pool(baseline_t *b);
+/* The families emit_simd dispatches to (emit_simd_lane.c, emit_simd_int.c, emit_simd_float.c). */
+bool emit_simd_lane(baseline_t *b, unsigned op, const body_imm_t *imm);
+bool emit_simd_int(baseline_t *b, unsigned op, const body_imm_t *imm);
+bool emit_simd_float(baseline_t *b, unsigned op, const body_imm_t *imm);
 bool emit_branch(baseline_t *b, uint32_t depth);
 /* Branches to `depth` when `cc` holds, falling through otherwise. */
 bool emit_branch_if(baseline_t *b, uint32_t depth, x64_cc_t cc);

@@ -9,8 +9,8 @@
 
 /* Records the instruction about to be emitted as a trap site; its landing is set once the stubs
  * are placed (baseline_compile_function). */
-static bool
-note_access_site(baseline_t *b)
+bool
+mem_note_access_site(baseline_t *b)
 {
     if (b->n_trap_sites == b->cap_trap_sites) {
         uint32_t cap = b->cap_trap_sites ? 2 * b->cap_trap_sites : 32;
@@ -28,8 +28,8 @@ note_access_site(baseline_t *b)
 /* The operand for index slot `position` plus `offset`. The index stays on the stack (in a
  * register unless constant); *temp gets a register the caller frees afterwards, or X64_NO_REG.
  * The scratch register is never used, so a store may still use it for its value. */
-static x64_mem_t
-address_of(baseline_t *b, uint32_t position, uint32_t offset, x64_regset_t exclude,
+x64_mem_t
+mem_address(baseline_t *b, uint32_t position, uint32_t offset, x64_regset_t exclude,
            x64_reg_t *temp)
 {
     vslot_t *s = &b->stack[position];
@@ -56,10 +56,10 @@ load(baseline_t *b, unsigned op, uint32_t offset)
 {
     uint8_t type = sl_sig_info[sl_opcode_info[op].sig].result;
     x64_reg_t temp;
-    x64_mem_t src = address_of(b, b->depth - 1, offset, 0, &temp);
+    x64_mem_t src = mem_address(b, b->depth - 1, offset, 0, &temp);
     if (is_xmm_type(type)) {
         x64_xreg_t x = vs_alloc_x(b, 0);
-        if (!note_access_site(b))
+        if (!mem_note_access_site(b))
             return false;
         if (type == SL_TYPE_F32)
             x64_movss_xm(&b->buf, x, src);
@@ -75,7 +75,7 @@ load(baseline_t *b, unsigned op, uint32_t offset)
     x64_reg_t r = index->loc == LOC_REG && temp == X64_NO_REG
                       ? (x64_reg_t)index->reg
                       : vs_alloc(b, temp == X64_NO_REG ? 0 : X64_REGSET(temp));
-    if (!note_access_site(b))
+    if (!mem_note_access_site(b))
         return false;
     switch (op) {
     case SL_OP_I32_LOAD: x64_mov_rm(&b->buf, 4, r, src); break;
@@ -114,9 +114,9 @@ store(baseline_t *b, unsigned op, uint32_t offset)
         keep = is_float ? 0 : X64_REGSET(r);
     }
     x64_reg_t temp;
-    x64_mem_t dst = address_of(b, top - 1, offset, keep, &temp);
+    x64_mem_t dst = mem_address(b, top - 1, offset, keep, &temp);
     value = &b->stack[top];
-    if (!note_access_site(b))
+    if (!mem_note_access_site(b))
         return false;
     if (is_imm)
         x64_mov_mi(&b->buf, width, dst, (int32_t)value->imm);

@@ -76,12 +76,32 @@ simd_emit_pool(baseline_t *b)
     }
 }
 
+/* Which family file compiles an opcode: memory forms and lane movement, float lanes (an f32x4
+ * or f64x2 operand or result, or a conversion from one), or integer lanes. */
 bool
 emit_simd(baseline_t *b, unsigned op, const body_imm_t *imm)
 {
-    switch (op) {
-    case SL_OP_V128_CONST: return simd_push_const(b, imm->bytes);
+    if (op == SL_OP_V128_CONST)
+        return simd_push_const(b, imm->bytes);
+    const sl_opcode_info_t *info = &sl_opcode_info[op];
+    const char *text = info->text;
+    switch (info->imm) {
+    case SL_IMM_MEMARG:
+    case SL_IMM_MEMARG_LANE:
+    case SL_IMM_LANE:
+    case SL_IMM_SHUFFLE:
+        return emit_simd_lane(b, op, imm);
     default:
-        return not_yet(b, op);
+        break;
     }
+    if (strncmp(text, "v128.", 5) == 0 || strstr(text, ".splat") || strstr(text, "swizzle") ||
+        strstr(text, "all_true") || strstr(text, "bitmask"))
+        return emit_simd_lane(b, op, imm);
+    if (strncmp(text, "f32x4.", 6) == 0 || strncmp(text, "f64x2.", 6) == 0 ||
+        strstr(text, "_f32x4") || strstr(text, "_f64x2"))
+        return emit_simd_float(b, op, imm);
+    if (strncmp(text, "i8x16.", 6) == 0 || strncmp(text, "i16x8.", 6) == 0 ||
+        strncmp(text, "i32x4.", 6) == 0 || strncmp(text, "i64x2.", 6) == 0)
+        return emit_simd_int(b, op, imm);
+    return not_yet(b, op);
 }

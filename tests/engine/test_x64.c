@@ -953,6 +953,9 @@ static const enc_case_t enc_cases[] = {
     XX(x64_pcmpeqd_xx, XMM3, XMM12, "66 41 0f 76 dc", "pcmpeqd xmm3, xmm12"),
     XM(x64_pcmpeqd_xm, XMM9, MBI(R12, RAX, 2, 0),
         "66 45 0f 76 0c 44", "pcmpeqd xmm9, xmmword ptr [r12 + rax*2]"),
+    /* SIMD: memory forms and lanes */
+    /* SIMD: integer lanes */
+    /* SIMD: float lanes */
     /* SSE moves */
     XX(x64_movss_xx, XMM0, XMM1, "f3 0f 10 c1", "movss xmm0, xmm1"),
     XX(x64_movss_xx, XMM8, XMM15, "f3 45 0f 10 c7", "movss xmm8, xmm15"),
