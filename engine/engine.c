@@ -1,5 +1,6 @@
 /* The engine: executable memory, trap handling, type ids and the trampolines (compiling is in
  * compile.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,17 +10,65 @@
 
 enum { CODE_RESERVE = 1u << 30 }; /* address space only: pages are committed as code is written */
 
+/* What generated code may use, read once per engine: part of the code's identity. */
+static unsigned
+cpu_features_detect(void)
+{
+    unsigned features = CPU_POPCNT | CPU_SSE41;
+    if (__builtin_cpu_supports("sse4.2"))
+        features |= CPU_SSE42;
+    if (__builtin_cpu_supports("avx"))
+        features |= CPU_AVX;
+    if (__builtin_cpu_supports("avx2"))
+        features |= CPU_AVX2;
+    return features;
+}
+
+int
+sl_cpu_check(char *why, size_t size)
+{
+    /* popcnt: i32/i64.popcnt; SSE4.1: rounding, pmovsx/pmovzx, pinsr/pextr, ptest... */
+    const char *missing = !__builtin_cpu_supports("popcnt")   ? "POPCNT"
+                          : !__builtin_cpu_supports("sse4.1") ? "SSE4.1"
+                                                              : NULL;
+    if (!missing)
+        return 0;
+    if (why && size)
+        snprintf(why, size, "this CPU lacks %s, which Slipstream's code generator requires",
+                 missing);
+    return SL_ENOTSUP;
+}
+
+size_t
+sl_engine_code_identity(const sl_engine_t *e, char *buf, size_t size)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } names[] = {{CPU_POPCNT, "popcnt"}, {CPU_SSE41, "sse4.1"}, {CPU_SSE42, "sse4.2"},
+                 {CPU_AVX, "avx"}, {CPU_AVX2, "avx2"}};
+    int n = snprintf(buf, size, "slipstream-%s/baseline x86-64", SL_VERSION_STRING);
+    size_t len = n > 0 ? (size_t)n : 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!(e->cpu & names[i].bit))
+            continue;
+        n = snprintf(buf + (len < size ? len : size), len < size ? size - len : 0, " %s",
+                     names[i].name);
+        len += n > 0 ? (size_t)n : 0;
+    }
+    return len;
+}
+
 int
 sl_engine_new(const sl_engine_options_t *options, sl_engine_t **out)
 {
     *out = NULL;
-    if (!__builtin_cpu_supports("popcnt"))
-        return SL_ENOTSUP; /* i32.popcnt and i64.popcnt use the instruction */
-    if (!__builtin_cpu_supports("sse4.1"))
-        return SL_ENOTSUP; /* f32/f64 ceil, floor, trunc and nearest use roundss/roundsd */
+    if (sl_cpu_check(NULL, 0) != 0)
+        return SL_ENOTSUP;
     sl_engine_t *e = calloc(1, sizeof *e);
     if (!e)
         return SL_ENOMEM;
+    e->cpu = cpu_features_detect();
     e->options = options ? *options : (sl_engine_options_t){.tier = SL_TIER_BASELINE};
     sl_limits_init(&e->limits);
     /* process-wide and idempotent: memory accesses rely on the handler from the first call on */

@@ -20,8 +20,12 @@
 #include "type_registry.h"
 #include "vmctx.h"
 
+/* CPU features generated code may use (sl_engine_t.cpu), detected once per engine. */
+enum { CPU_POPCNT = 1, CPU_SSE41 = 2, CPU_SSE42 = 4, CPU_AVX = 8, CPU_AVX2 = 16 };
+
 struct sl_engine {
     sl_engine_options_t options;
+    unsigned cpu;        /* CPU_* */
     sl_limits_t limits;
     codespace_t *code;   /* every module's code and jump tables; thread-safe */
     code_block_t entry;  /* the host-to-wasm trampoline (entry.c) */

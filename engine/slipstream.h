@@ -258,9 +258,18 @@ typedef struct sl_engine_options {
     uint32_t tier_up_budget;
 } sl_engine_options_t;
 
+/* 0 if this CPU can run generated code, else SL_ENOTSUP with the missing feature named in `why`
+ * (may be NULL). sl_engine_new fails with SL_ENOTSUP for the same reason. */
+int sl_cpu_check(char *why, size_t size);
+
 /* `options` may be NULL (baseline, eager). Free the engine after every module and store. */
 int sl_engine_new(const sl_engine_options_t *options, sl_engine_t **out);
 void sl_engine_free(sl_engine_t *engine);
+/* What compiled code depends on, as text ("slipstream-VERSION/baseline x86-64 popcnt sse4.1
+ * ..."): the engine's version and tier and the CPU features detected at sl_engine_new. Code
+ * compiled by one engine is valid for another with the same identity (the code cache keys on
+ * it). Returns the length snprintf would; `buf` holds as much as fits. */
+size_t sl_engine_code_identity(const sl_engine_t *engine, char *buf, size_t size);
 
 /* Decodes, validates and compiles a whole module. */
 int sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module_t **out,

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "slipstream.h"
+#include "tool_module.h"
 #include "tool_file.h"
 
 static const char usage[] = "usage: slipstream compile [--tier=baseline] [--threads=N] [--lazy] "
@@ -203,11 +204,8 @@ cmd_compile(int argc, char **argv)
         return CMD_USAGE;
     }
     sl_engine_t *engine = NULL;
-    int rc = sl_engine_new(&opts.engine, &engine);
-    if (rc != 0) {
-        fprintf(stderr, "slipstream compile: cannot create the engine: %s\n", sl_strerror(rc));
+    if (tool_engine_new("slipstream compile", &opts.engine, &engine) != 0)
         return CMD_FAILED;
-    }
     int status = CMD_OK;
     for (int i = optind; i < argc; i++)
         if (!compile_one(engine, &opts, argv[i]))

@@ -177,11 +177,12 @@ start_engine(tier_t tier, sl_engine_options_t options, sl_engine_t **engine, fil
     int rc = sl_engine_new(&options, engine);
     if (rc == 0)
         return 0;
-    char why[200];
-    snprintf(why, sizeof why, "%s: %s (%s)",
-             rc == SL_ENOTSUP ? "the engine does not support this tier here"
-                              : "cannot create the engine",
-             sl_strerror(rc), sl_err_name(rc));
+    char why[200], cpu[160];
+    if (rc == SL_ENOTSUP && sl_cpu_check(cpu, sizeof cpu) != 0)
+        snprintf(why, sizeof why, "the engine does not run here: %s", cpu);
+    else
+        snprintf(why, sizeof why, "cannot create the engine: %s (%s)", sl_strerror(rc),
+                 sl_err_name(rc));
     return add_broken_path(list, "--tier=baseline", why) < 0 ? -ENOMEM : 1;
 }
 

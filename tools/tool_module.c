@@ -7,6 +7,19 @@
 #include "tool_file.h"
 
 int
+tool_engine_new(const char *command, const sl_engine_options_t *options, sl_engine_t **out)
+{
+    int rc = sl_engine_new(options, out);
+    if (rc == 0)
+        return 0;
+    char why[160];
+    if (rc != SL_ENOTSUP || sl_cpu_check(why, sizeof why) == 0)
+        snprintf(why, sizeof why, "%s", sl_strerror(rc));
+    fprintf(stderr, "%s: cannot create the engine: %s\n", command, why);
+    return rc;
+}
+
+int
 tool_module_load(const char *command, const char *path, const sl_engine_options_t *options,
                  tool_module_t *out)
 {
@@ -18,12 +31,13 @@ tool_module_load(const char *command, const char *path, const sl_engine_options_
         fprintf(stderr, "%s: cannot read: %s\n", path, strerror(-rc));
         return -1;
     }
-    rc = sl_engine_new(options, &out->engine);
-    if (rc == 0)
+    rc = tool_engine_new(command, options, &out->engine);
+    if (rc == 0) {
         rc = sl_store_new(out->engine, &out->store);
-    if (rc != 0) {
-        fprintf(stderr, "%s: cannot create the engine: %s\n", command, sl_strerror(rc));
-    } else {
+        if (rc != 0)
+            fprintf(stderr, "%s: cannot create a store: %s\n", command, sl_strerror(rc));
+    }
+    if (rc == 0) {
         sl_error_t err = {.section = SL_NO_SECTION, .func_index = SL_NO_INDEX};
         rc = sl_module_compile(out->engine, bytes, size, &out->module, &err);
         if (rc != 0) {

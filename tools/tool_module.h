@@ -11,6 +11,10 @@ typedef struct tool_module {
     sl_module_t *module;
 } tool_module_t;
 
+/* sl_engine_new, printing why it failed (for SL_ENOTSUP, the CPU feature that is missing). */
+int tool_engine_new(const char *command, const sl_engine_options_t *options,
+                    sl_engine_t **out);
+
 /* Returns 0, or -1 after printing why (`command` names the tool in engine failures). On failure
  * *out is cleared and owns nothing. */
 int tool_module_load(const char *command, const char *path, const sl_engine_options_t *options,
