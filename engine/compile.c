@@ -1,9 +1,8 @@
 /* Compiling modules with the baseline tier, in one of three modes (sl_engine_options_t):
  *
  *   eager, one thread   each body is compiled by the decoding thread as soon as it is complete;
- *   eager, N threads    the decoding thread validates nothing itself and queues each complete
- *                       body for N workers, which validate and compile it; the module is
- *                       finished once the queue has drained;
+ *   eager, N threads    a streaming compilation on a pool of N threads (compilation.c) fed the
+ *                       whole buffer;
  *   lazy                the decoder validates each body; every jump-table slot starts at a stub
  *                       that compiles its function on the first call (lazy_compile) and then
  *                       points the slot at the code.
@@ -19,9 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
-#include "code_map.h"
-#include "runtime.h"
+#include "compile_impl.h"
 #include "x64_encode.h"
 #include "x64_label.h"
 
@@ -118,7 +115,7 @@ lazy_stubs_new(sl_engine_t *engine, module_code_t *code)
     return rc;
 }
 
-static int
+int
 code_new(sl_engine_t *engine, sl_module_t *m)
 {
     module_code_t *code = calloc(1, sizeof *code);
@@ -139,12 +136,6 @@ code_new(sl_engine_t *engine, sl_module_t *m)
     m->code = code;
     return 0;
 }
-
-/* Code-map entries waiting for their module to be finished, with copies of their sites. */
-typedef struct site_list {
-    codemap_entry_t *items;
-    size_t n, cap;
-} site_list_t;
 
 static int
 site_list_add(site_list_t *l, const code_block_t *block, const baseline_code_t *compiled)
@@ -169,8 +160,7 @@ site_list_add(site_list_t *l, const code_block_t *block, const baseline_code_t *
     return 0;
 }
 
-/* Moves every entry of `from` to `to`. */
-static int
+int
 site_list_take(site_list_t *to, site_list_t *from)
 {
     if (to->n + from->n > to->cap) {
@@ -187,7 +177,7 @@ site_list_take(site_list_t *to, site_list_t *from)
     return 0;
 }
 
-static void
+void
 site_list_fini(site_list_t *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -231,7 +221,7 @@ install(module_code_t *code, uint32_t defined_index, uint32_t body_size,
     return 0;
 }
 
-static int
+int
 compile_and_install(baseline_t *baseline, sl_module_t *m, uint32_t func_index,
                     site_list_t *pending, sl_error_t *err)
 {
@@ -292,148 +282,79 @@ lazy_entry_generate(sl_engine_t *e)
     return rc;
 }
 
-/* ---- eager compilation ---- */
+/* ---- whole-buffer compiles ---- */
 
-typedef struct worker worker_t;
-
-/* One sl_module_compile. With workers, `lock` guards the queue and the error fields. */
-typedef struct compile_job {
+typedef struct direct_compile {
     sl_engine_t *engine;
-    baseline_t *baseline; /* the decoding thread's, one-thread mode */
-
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    uint32_t *queue; /* function indices waiting */
-    uint32_t n_queued, cap_queue, next;
-    bool is_closed;  /* no more bodies will come */
-    sl_module_t *module;
-    site_list_t sites; /* of every function compiled, registered when the module is finished */
-    int rc;          /* the error with the lowest module offset, of every worker */
-    sl_error_t err;
-    worker_t *workers;
-    unsigned n_workers;
-} compile_job_t;
-
-struct worker {
-    compile_job_t *job;
-    pthread_t thread;
     baseline_t *baseline;
-    site_list_t sites; /* moved to the job's when the worker stops */
-    bool is_started;
-};
-
-static void
-job_record_error(compile_job_t *job, int rc, const sl_error_t *err)
-{
-    if (job->rc == 0 || err->offset < job->err.offset) {
-        job->rc = rc;
-        job->err = *err;
-    }
-}
-
-static void *
-worker_main(void *arg)
-{
-    worker_t *w = arg;
-    compile_job_t *job = w->job;
-    pthread_mutex_lock(&job->lock);
-    for (;;) {
-        while (job->next == job->n_queued && !job->is_closed)
-            pthread_cond_wait(&job->wake, &job->lock);
-        if (job->next == job->n_queued)
-            break;
-        uint32_t func_index = job->queue[job->next++];
-        pthread_mutex_unlock(&job->lock);
-        sl_error_t err;
-        error_clear(&err);
-        int rc = compile_and_install(w->baseline, job->module, func_index, &w->sites, &err);
-        pthread_mutex_lock(&job->lock);
-        if (rc != 0)
-            job_record_error(job, rc, &err);
-    }
-    int rc = site_list_take(&job->sites, &w->sites);
-    if (rc != 0) {
-        sl_error_t err;
-        error_clear(&err);
-        error_set(&err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc));
-        job_record_error(job, rc, &err);
-    }
-    pthread_mutex_unlock(&job->lock);
-    return NULL;
-}
+    site_list_t sites;
+} direct_compile_t;
 
 static int
-enqueue(compile_job_t *job, uint32_t func_index)
+compile_on_arrival(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body,
+                   size_t size, sl_error_t *err)
 {
-    pthread_mutex_lock(&job->lock);
-    int rc = 0;
-    if (job->n_queued == job->cap_queue) {
-        uint32_t cap = job->cap_queue ? 2 * job->cap_queue : 256;
-        uint32_t *p = realloc(job->queue, cap * sizeof *p);
-        if (p) {
-            job->queue = p;
-            job->cap_queue = cap;
-        } else {
-            rc = SL_ENOMEM;
-        }
+    direct_compile_t *dc = user;
+    int rc = m->code ? 0 : code_new(dc->engine, m);
+    if (rc != 0 || dc->engine->options.lazy)
+        return rc;
+    return compile_and_install(dc->baseline, m, func_index, &dc->sites, err);
+}
+
+/* One thread: each body compiled by the decoding thread as it completes, or, lazily, not at
+ * all until its first call. */
+static int
+compile_directly(sl_engine_t *engine, const void *bytes, size_t size, sl_module_t **out,
+                 sl_error_t *err)
+{
+    direct_compile_t dc = {.engine = engine};
+    int rc = engine->options.lazy ? 0 : baseline_new(&engine->limits, &dc.baseline);
+    sl_stream_options_t options = {
+        .limits = &engine->limits,
+        .skip_body_validation = !engine->options.lazy, /* else the compiler validates */
+        .on_body = compile_on_arrival,
+        .user = &dc,
+    };
+    if (rc != 0)
+        error_set(err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc));
+    else
+        rc = sl_module_decode(bytes, size, &options, out, err);
+    if (rc == 0 && !(*out)->code)
+        rc = code_new(engine, *out); /* no bodies: still give instances a jump table */
+    if (rc == 0)
+        rc = codemap_register_all(dc.sites.items, dc.sites.n);
+    if (rc != 0 && err->code == 0)
+        error_set(err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc));
+    if (rc != 0 && *out) {
+        sl_module_unref(*out);
+        *out = NULL;
     }
-    if (rc == 0) {
-        job->queue[job->n_queued++] = func_index;
-        pthread_cond_signal(&job->wake);
-    }
-    pthread_mutex_unlock(&job->lock);
+    site_list_fini(&dc.sites);
+    baseline_free(dc.baseline);
     return rc;
 }
 
+/* N threads: a pool of its own and a streaming compilation fed the whole buffer at once. */
 static int
-on_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body, size_t size,
-        sl_error_t *err)
+compile_on_pool(sl_engine_t *engine, const void *bytes, size_t size, sl_module_t **out,
+                sl_error_t *err)
 {
-    compile_job_t *job = user;
-    int rc = m->code ? 0 : code_new(job->engine, m);
-    if (rc != 0 || job->engine->options.lazy)
-        return rc;
-    if (job->n_workers) {
-        job->module = m;
-        return enqueue(job, func_index);
+    sl_compile_pool_t *pool = NULL;
+    sl_compilation_t *c = NULL;
+    int rc = sl_compile_pool_new(engine, engine->options.compile_threads, &pool);
+    if (rc == 0)
+        rc = sl_compilation_new(pool, NULL, &c);
+    if (rc != 0) {
+        error_set(err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc));
+    } else {
+        sl_compilation_feed(c, bytes, size);
+        sl_compilation_finish(c);
+        sl_compilation_wait(c);
+        rc = sl_compilation_result(c, out, err);
     }
-    return compile_and_install(job->baseline, m, func_index, &job->sites, err);
-}
-
-/* Lets the workers finish what is queued, then stops them. */
-static void
-workers_join(compile_job_t *job)
-{
-    pthread_mutex_lock(&job->lock);
-    job->is_closed = true;
-    pthread_cond_broadcast(&job->wake);
-    pthread_mutex_unlock(&job->lock);
-    for (unsigned i = 0; i < job->n_workers; i++) {
-        if (job->workers[i].is_started)
-            pthread_join(job->workers[i].thread, NULL);
-        baseline_free(job->workers[i].baseline);
-        site_list_fini(&job->workers[i].sites);
-    }
-}
-
-static int
-workers_start(compile_job_t *job, unsigned n)
-{
-    job->workers = calloc(n, sizeof *job->workers);
-    if (!job->workers)
-        return SL_ENOMEM;
-    job->n_workers = n;
-    for (unsigned i = 0; i < n; i++) {
-        worker_t *w = &job->workers[i];
-        w->job = job;
-        int rc = baseline_new(&job->engine->limits, &w->baseline);
-        if (rc != 0)
-            return rc;
-        if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
-            return SL_ENOMEM;
-        w->is_started = true;
-    }
-    return 0;
+    sl_compilation_free(c);
+    sl_compile_pool_free(pool);
+    return rc;
 }
 
 int
@@ -445,61 +366,9 @@ sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module
         err = &local;
     error_clear(err);
     *out = NULL;
-    compile_job_t job = {.engine = engine};
-    unsigned n_threads = engine->options.compile_threads;
-    bool is_pooled = !engine->options.lazy && n_threads > 1;
-    pthread_mutex_init(&job.lock, NULL);
-    pthread_cond_init(&job.wake, NULL);
-    int rc = is_pooled ? workers_start(&job, n_threads)
-                       : engine->options.lazy ? 0 : baseline_new(&engine->limits, &job.baseline);
-
-    sl_stream_t *stream = NULL;
-    sl_stream_options_t options = {
-        .limits = &engine->limits,
-        .skip_body_validation = !engine->options.lazy, /* else the compiler validates */
-        .on_body = on_body,
-        .user = &job,
-    };
-    if (rc == 0)
-        rc = sl_stream_new(&options, &stream);
-    if (rc == 0)
-        rc = sl_stream_feed(stream, bytes, size);
-    if (is_pooled) {
-        /* Bodies must all be validated before the module is finished: finishing checks what
-         * they found (data segment indices without a data count section). */
-        workers_join(&job);
-        const sl_error_t *stream_err = stream ? sl_stream_error(stream) : NULL;
-        if (job.rc != 0 && (!stream_err || job.err.offset < stream_err->offset)) {
-            rc = job.rc;
-            *err = job.err;
-        }
-    }
-    if (rc == 0) {
-        rc = sl_stream_finish(stream, out);
-        if (rc == 0 && !(*out)->code)
-            rc = code_new(engine, *out); /* no bodies: still give instances a jump table */
-        if (rc == 0)
-            rc = codemap_register_all(job.sites.items, job.sites.n);
-    }
-    if (rc != 0 && err->code == 0) {
-        const sl_error_t *stream_err = stream ? sl_stream_error(stream) : NULL;
-        if (stream_err)
-            *err = *stream_err;
-        else
-            error_set(err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc));
-    }
-    if (rc != 0 && *out) {
-        sl_module_unref(*out);
-        *out = NULL;
-    }
-    sl_stream_free(stream);
-    baseline_free(job.baseline);
-    free(job.workers);
-    free(job.queue);
-    site_list_fini(&job.sites);
-    pthread_mutex_destroy(&job.lock);
-    pthread_cond_destroy(&job.wake);
-    return rc;
+    if (!engine->options.lazy && engine->options.compile_threads > 1)
+        return compile_on_pool(engine, bytes, size, out, err);
+    return compile_directly(engine, bytes, size, out, err);
 }
 
 void

@@ -152,6 +152,8 @@ typedef int (*sl_body_cb)(void *user, sl_module_t *module, uint32_t func_index,
 
 /* A section has been decoded (custom sections included). */
 typedef void (*sl_section_cb)(void *user, unsigned section_id, uint64_t offset, uint64_t size);
+/* The code section has begun: its body count is known, no body has arrived yet. */
+typedef void (*sl_code_start_cb)(void *user, uint32_t n_bodies);
 
 typedef struct sl_stream_options {
     const sl_limits_t *limits;  /* NULL: sl_limits_init defaults; copied */
@@ -159,6 +161,7 @@ typedef struct sl_stream_options {
     bool skip_body_validation;  /* the body consumer validates (a fused compiler) */
     sl_body_cb on_body;
     sl_section_cb on_section;
+    sl_code_start_cb on_code_start;
     void *user;
 } sl_stream_options_t;
 
@@ -274,6 +277,70 @@ size_t sl_engine_code_identity(const sl_engine_t *engine, char *buf, size_t size
 /* Decodes, validates and compiles a whole module. */
 int sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module_t **out,
                       sl_error_t *err);
+
+/* ---- streaming compilation on a pool of compile threads ------------------------------------
+ *
+ * For hosts that receive a module in pieces (an HTTP upload): each chunk is decoded on the
+ * feeding thread as it arrives and each complete function body becomes a job for the pool, so
+ * functions compile while the rest of the module is still on its way. The module is ready once
+ * the input has ended and every body has compiled.
+ *
+ * Ownership: the host creates the pool and frees it after every compilation on it. A compilation
+ * is freed by its host (sl_compilation_free, which abandons its remaining jobs if it is not
+ * done); jobs keep what they need alive meanwhile.
+ * Threading: feed, finish and abort from one thread at a time (the host's I/O thread); the done
+ * callback runs on a pool thread or, when everything had compiled already, inside
+ * sl_compilation_finish; the other functions from any thread.
+ */
+typedef struct sl_compile_pool sl_compile_pool_t;
+typedef struct sl_compilation sl_compilation_t;
+
+/* `n_threads` compile threads (0 means 1), each with its own compiler. */
+int sl_compile_pool_new(sl_engine_t *engine, unsigned n_threads, sl_compile_pool_t **out);
+void sl_compile_pool_free(sl_compile_pool_t *pool);
+
+/* Called once when the compilation is done (ready or failed or aborted); read the outcome with
+ * sl_compilation_result. It must not free the compilation. */
+typedef void (*sl_compilation_done_cb)(void *user, sl_compilation_t *compilation);
+
+typedef struct sl_compilation_options {
+    uint64_t size_hint;              /* expected module size (Content-Length), 0 if unknown */
+    sl_compilation_done_cb on_done;  /* may be NULL */
+    void *user;
+} sl_compilation_options_t;
+
+/* When things happened, CLOCK_MONOTONIC nanoseconds (0: not yet), and how many functions had
+ * compiled by then: what shows how much compile time the transfer hid. */
+typedef struct sl_compilation_timeline {
+    uint64_t created_ns;
+    uint64_t first_byte_ns;
+    uint64_t code_section_start_ns;
+    uint64_t last_byte_ns;            /* sl_compilation_finish */
+    uint64_t baseline_done_ns;        /* every body compiled (or the compilation failed) */
+    uint32_t functions_total;         /* bodies the code section announced */
+    uint32_t functions_compiled;
+    uint32_t functions_compiled_before_last_byte;
+    uint64_t compile_cpu_ns;          /* CPU time of the compile jobs, summed */
+} sl_compilation_timeline_t;
+
+int sl_compilation_new(sl_compile_pool_t *pool, const sl_compilation_options_t *options,
+                       sl_compilation_t **out);
+/* Decodes the next chunk and queues its complete bodies. Returns 0 or the first error (decoding
+ * or an earlier compile job's), which every later call returns again. */
+int sl_compilation_feed(sl_compilation_t *c, const void *data, size_t size);
+/* The input has ended: the compilation is done once its queued bodies have compiled. */
+int sl_compilation_finish(sl_compilation_t *c);
+/* Gives up (the client went away): queued bodies are skipped; the result is SL_EABORTED. */
+void sl_compilation_abort(sl_compilation_t *c);
+/* Bodies queued or compiling: for backpressure. */
+uint32_t sl_compilation_pending(const sl_compilation_t *c);
+/* Blocks until the compilation is done. */
+void sl_compilation_wait(sl_compilation_t *c);
+/* After done: 0 and a new reference to the module in *out, or the error (in `err`, may be NULL):
+ * the one at the lowest module offset when several bodies failed. SL_ESTATE before done. */
+int sl_compilation_result(sl_compilation_t *c, sl_module_t **out, sl_error_t *err);
+void sl_compilation_timeline(const sl_compilation_t *c, sl_compilation_timeline_t *out);
+void sl_compilation_free(sl_compilation_t *c); /* accepts NULL */
 
 /* What compiling a module produced so far (lazy modules grow as functions are first called). */
 typedef struct sl_module_stats {

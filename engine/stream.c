@@ -266,6 +266,8 @@ advance(sl_stream_t *s)
             s->pos += len;
             s->bodies_left = value;
             s->state = ST_BODY_SIZE;
+            if (s->options.on_code_start)
+                s->options.on_code_start(s->options.user, value);
             break;
         }
 
