@@ -322,6 +322,29 @@ sized_op(unsigned size, uint32_t op)
         encode(b, ENC_P66, op, digit, dst, NULL);                                                  \
         x64_emit8(b, imm);                                                                         \
     }
+/* op xmm, r/m, imm8 (insert); op r/m, xmm, imm8 (extract): the xmm register is ModRM.reg */
+#define X64_SSE_INSERT(name, pfx, op, size)                                                        \
+    void x64_##name##_xri(x64_buf_t *b, x64_xreg_t dst, x64_reg_t src, uint8_t imm)               \
+    {                                                                                              \
+        encode(b, ENC_P##pfx | sized(size), op, dst, src, NULL);                                   \
+        x64_emit8(b, imm);                                                                         \
+    }                                                                                              \
+    void x64_##name##_xmi(x64_buf_t *b, x64_xreg_t dst, x64_mem_t src, uint8_t imm)               \
+    {                                                                                              \
+        encode(b, ENC_P##pfx | sized(size), op, dst, 0, &src);                                     \
+        x64_emit8(b, imm);                                                                         \
+    }
+#define X64_SSE_EXTRACT(name, pfx, op, size)                                                       \
+    void x64_##name##_rxi(x64_buf_t *b, x64_reg_t dst, x64_xreg_t src, uint8_t imm)               \
+    {                                                                                              \
+        encode(b, ENC_P##pfx | sized(size), op, src, dst, NULL);                                   \
+        x64_emit8(b, imm);                                                                         \
+    }                                                                                              \
+    void x64_##name##_mxi(x64_buf_t *b, x64_mem_t dst, x64_xreg_t src, uint8_t imm)               \
+    {                                                                                              \
+        encode(b, ENC_P##pfx | sized(size), op, src, 0, &dst);                                     \
+        x64_emit8(b, imm);                                                                         \
+    }
 #include "x64_insn.def"
 
 /* test r/m, r: 85 /r (84 for 8 bits) */

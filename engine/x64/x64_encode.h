@@ -31,7 +31,10 @@
  *     _ri  op r/m, 1 | op r/m, imm8
  *   bit counts (lzcnt tzcnt popcnt bsr bsf), sizes 2, 4, 8:   _rr  op r, r/m
  *   fixed (ret int3 ud2 mfence): x64_<name>(b)
- *   SSE: _xx op xmm, xmm;  _xm op xmm, m;  moves also _mx op m, xmm */
+ *   SSE: _xx op xmm, xmm;  _xm op xmm, m;  moves also _mx op m, xmm
+ *   lane inserts: _xri op xmm, r, imm8;  _xmi op xmm, m, imm8
+ *   lane extracts: _rxi op r, xmm, imm8;  _mxi op m, xmm, imm8
+ *     a rip-relative m is relative to the end of the imm8, so a label cannot be its target */
 #define X64_ALU(name, digit, op_mr, op_rm)                                                         \
     void x64_##name##_rr(x64_buf_t *b, unsigned size, x64_reg_t dst, x64_reg_t src);              \
     void x64_##name##_ri(x64_buf_t *b, unsigned size, x64_reg_t dst, int32_t imm);                \
@@ -63,6 +66,12 @@
     void x64_##name##_xxi(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src, uint8_t imm);
 #define X64_SSE_SHIFT(name, op, digit)                                                             \
     void x64_##name##_xi(x64_buf_t *b, x64_xreg_t dst, uint8_t imm);
+#define X64_SSE_INSERT(name, pfx, op, size)                                                        \
+    void x64_##name##_xri(x64_buf_t *b, x64_xreg_t dst, x64_reg_t src, uint8_t imm);              \
+    void x64_##name##_xmi(x64_buf_t *b, x64_xreg_t dst, x64_mem_t src, uint8_t imm);
+#define X64_SSE_EXTRACT(name, pfx, op, size)                                                       \
+    void x64_##name##_rxi(x64_buf_t *b, x64_reg_t dst, x64_xreg_t src, uint8_t imm);              \
+    void x64_##name##_mxi(x64_buf_t *b, x64_mem_t dst, x64_xreg_t src, uint8_t imm);
 #include "x64_insn.def"
 
 /* test r/m, r (sizes 1, 2, 4, 8) */
