@@ -17,6 +17,7 @@ enum option_type {
     TYPE_UINT,
     TYPE_ADDR,
     TYPE_LEVEL,
+    TYPE_STRING,
 };
 
 typedef struct option_row {
@@ -50,9 +51,12 @@ static int parse_addr(const option_row_t *row, const char *text, void *field, ch
                       size_t why_size);
 static int parse_level(const option_row_t *row, const char *text, void *field, char *why,
                        size_t why_size);
+static int parse_string(const option_row_t *row, const char *text, void *field, char *why,
+                        size_t why_size);
 static bool equal_uint(const void *a, const void *b);
 static bool equal_addr(const void *a, const void *b);
 static bool equal_level(const void *a, const void *b);
+static bool equal_string(const void *a, const void *b);
 
 static const struct {
     const char *metavar; /* placeholder in --help */
@@ -62,6 +66,7 @@ static const struct {
     [TYPE_UINT] = {"N", parse_uint, equal_uint},
     [TYPE_ADDR] = {"HOST:PORT", parse_addr, equal_addr},
     [TYPE_LEVEL] = {"LEVEL", parse_level, equal_level},
+    [TYPE_STRING] = {"TEXT", parse_string, equal_string},
 };
 
 static const char *const level_names[] = {
@@ -260,6 +265,32 @@ static bool
 equal_level(const void *a, const void *b)
 {
     return *(const int *)a == *(const int *)b;
+}
+
+/* Text such as a path: anything but control characters, within the field's size; min/max unused. */
+static int
+parse_string(const option_row_t *row, const char *text, void *field, char *why, size_t why_size)
+{
+    config_string_t *out = field;
+    size_t len = strlen(text);
+    if (len >= sizeof out->text) {
+        snprintf(why, why_size, "longer than %zu characters", sizeof out->text - 1);
+        return SL_EARG;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) {
+            snprintf(why, why_size, "control character at position %zu", i + 1);
+            return SL_EARG;
+        }
+    }
+    memcpy(out->text, text, len + 1);
+    return 0;
+}
+
+static bool
+equal_string(const void *a, const void *b)
+{
+    return strcmp(((const config_string_t *)a)->text, ((const config_string_t *)b)->text) == 0;
 }
 
 /* ---- setting one option ---------------------------------------------------------------------- */
@@ -593,7 +624,7 @@ config_print_help(FILE *out)
                 flag[j] = '-';
         fprintf(out, "      %-24s %s\n", flag, rows[i].help);
         fprintf(out, "      %-24s [%s] %s, default %s\n", "", rows[i].section, rows[i].name,
-                rows[i].def);
+                rows[i].def[0] != '\0' ? rows[i].def : "none");
     }
 }
 

@@ -31,10 +31,16 @@ typedef struct config_addr {
     bool is_ipv6;
 } config_addr_t;
 
+/* A text value (a path), NUL-terminated; "" when unset. A fixed array keeps config_t a plain value. */
+typedef struct config_string {
+    char text[1024];
+} config_string_t;
+
 /* C type of each options.def type. */
 #define CONFIG_CTYPE_UINT uint64_t
 #define CONFIG_CTYPE_ADDR config_addr_t
 #define CONFIG_CTYPE_LEVEL int /* enum config_level */
+#define CONFIG_CTYPE_STRING config_string_t
 
 typedef struct config {
 #define OPTION(section, name, type, def, min, max, help) CONFIG_CTYPE_##type name;

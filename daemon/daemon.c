@@ -8,9 +8,9 @@
 #include "routes.h"
 
 static void
-on_request(void *user, const http_request_t *req, response_t *res)
+on_request(void *user, request_t *req)
 {
-    routes_dispatch(user, req, res);
+    routes_dispatch(user, req);
 }
 
 static void
@@ -56,6 +56,7 @@ on_connection(listener_t *listener)
     conn_t *conn;
 
     if (daemon->conns.n_conns >= daemon->config.max_connections) {
+        metrics_add(&daemon->metrics, METRIC_http_connections_rejected_total, NULL, 1);
         if (!daemon->is_full)
             LOG(LOG_LEVEL_WARN, "max_connections (%llu) reached: turning clients away with 503",
                 (unsigned long long)daemon->config.max_connections);
@@ -65,6 +66,8 @@ on_connection(listener_t *listener)
     }
     daemon->is_full = false;
     int rc = conn_accept(listener, &daemon->conns, &daemon->conn_options, &conn);
+    if (rc == 0)
+        metrics_add(&daemon->metrics, METRIC_http_connections_total, NULL, 1);
     if (rc < 0) {
         LOG(LOG_LEVEL_WARN, "cannot accept a connection: %s", uv_strerror(rc));
         if (rc == UV_ENOMEM)
@@ -78,10 +81,16 @@ daemon_init(daemon_t *daemon, uv_loop_t *loop, const config_t *config)
     memset(daemon, 0, sizeof *daemon);
     daemon->loop = loop;
     daemon->config = *config;
+    metrics_init(&daemon->metrics);
     daemon->conn_options = (conn_options_t){
         .max_header_size = config->max_header_size,
+        .max_body_size = config->max_body_size,
+        .max_pipelined_requests = config->max_pipelined_requests,
         .idle_timeout_ms = config->idle_timeout_ms,
         .header_timeout_ms = config->header_timeout_ms,
+        .body_timeout_ms = config->body_timeout_ms,
+        .min_body_rate = config->min_body_rate,
+        .metrics = &daemon->metrics,
         .on_request = on_request,
         .user = daemon,
     };
@@ -90,7 +99,18 @@ daemon_init(daemon_t *daemon, uv_loop_t *loop, const config_t *config)
 int
 daemon_start(daemon_t *daemon)
 {
-    int rc = listener_start(&daemon->listener, daemon->loop, &daemon->config.listen, on_connection,
+    char why[1200];
+    int rc = admin_load(&daemon->admin, daemon->config.admin_token_file.text, why, sizeof why);
+    if (rc < 0) {
+        LOG(LOG_LEVEL_ERROR, "%s", why);
+        return rc;
+    }
+    rc = mailbox_init(&daemon->mailbox, daemon->loop);
+    if (rc < 0) {
+        LOG(LOG_LEVEL_ERROR, "cannot create the mailbox: %s", uv_strerror(rc));
+        return rc;
+    }
+    rc = listener_start(&daemon->listener, daemon->loop, &daemon->config.listen, on_connection,
                             daemon);
     if (rc < 0) {
         char addr[80];
@@ -99,6 +119,7 @@ daemon_start(daemon_t *daemon)
         return rc;
     }
     LOG(LOG_LEVEL_INFO, "listening on %s", daemon->listener.url);
+    daemon->is_ready = true;
     return 0;
 }
 
@@ -108,9 +129,21 @@ daemon_stop(daemon_t *daemon)
     if (daemon->is_stopping)
         return;
     daemon->is_stopping = true;
+    daemon->is_ready = false;
     listener_close(&daemon->listener);
     if (daemon->conns.n_conns > 0)
         LOG(LOG_LEVEL_INFO, "closing %zu connection%s", daemon->conns.n_conns,
             daemon->conns.n_conns == 1 ? "" : "s");
     conn_list_close_all(&daemon->conns);
+    /* Workers may still post replies for the aborted requests: join them, then deliver what they
+     * posted, which frees those requests. */
+    if (daemon->stop_workers != NULL)
+        daemon->stop_workers(daemon->stop_workers_user);
+    mailbox_close(&daemon->mailbox);
+}
+
+void
+daemon_fini(daemon_t *daemon)
+{
+    metrics_fini(&daemon->metrics);
 }

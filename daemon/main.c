@@ -14,9 +14,15 @@
 #include "daemon.h"
 #include "daemon_build.h"
 #include "log.h"
+#include "slipstream.h"
 
 #ifdef HAVE_SYSTEMD
 #include <systemd/sd-daemon.h>
+#endif
+
+/* slipstreamd-test: the same daemon with the test-only routes of daemon/test_routes. */
+#ifdef SL_TEST_ROUTES
+#include "echo_sha256.h"
 #endif
 
 enum {
@@ -30,7 +36,45 @@ typedef struct app {
     uv_signal_t sigint;
     uv_signal_t sigterm;
     bool has_signals;
+#ifdef SL_TEST_ROUTES
+    echo_worker_t echo_worker;
+    route_t test_routes[1];
+#endif
 } app_t;
+
+#ifdef SL_TEST_ROUTES
+static void
+stop_test_workers(void *user)
+{
+    app_t *app = user;
+    echo_worker_stop(&app->echo_worker);
+}
+
+static void
+add_test_routes(app_t *app)
+{
+    app->test_routes[0] = (route_t){
+        .pattern = "/v1/echo-sha256",
+        .methods = ROUTE_METHOD(HTTP_PUT) | ROUTE_METHOD(HTTP_POST),
+        .admin_methods = ROUTE_METHOD(HTTP_PUT),
+        .start = echo_sha256_start,
+        .user = &app->echo_worker,
+    };
+    app->daemon.extra_routes = app->test_routes;
+    app->daemon.n_extra_routes = 1;
+    app->daemon.stop_workers = stop_test_workers;
+    app->daemon.stop_workers_user = app;
+}
+
+static int
+start_test_workers(app_t *app)
+{
+    int rc = echo_worker_start(&app->echo_worker, &app->daemon.mailbox);
+    if (rc < 0)
+        LOG(LOG_LEVEL_ERROR, "cannot start the echo worker: %s", strerror(-rc));
+    return rc;
+}
+#endif
 
 /* Tells systemd (Type=notify) about the state; nothing without systemd or outside a unit. */
 static void
@@ -129,6 +173,9 @@ main(int argc, char **argv)
         return EXIT_FAILURE;
     }
     daemon_init(&app.daemon, &loop, &config);
+#ifdef SL_TEST_ROUTES
+    add_test_routes(&app);
+#endif
 
     /* Signals before the socket: a stop request must never find the default action in place
      * once clients can connect. */
@@ -137,17 +184,24 @@ main(int argc, char **argv)
         LOG(LOG_LEVEL_ERROR, "cannot watch signals: %s", uv_strerror(rc));
     else
         rc = daemon_start(&app.daemon);
+#ifdef SL_TEST_ROUTES
+    if (rc == 0)
+        rc = start_test_workers(&app);
+#endif
 
     if (rc == 0) {
         notify("READY=1");
         uv_run(&loop, UV_RUN_DEFAULT);
         status = EXIT_SUCCESS;
     } else {
+        if (rc == SL_EARG)
+            status = EXIT_USAGE; /* the configuration named a bad token file */
         daemon_stop(&app.daemon);
         close_signals(&app);
         uv_run(&loop, UV_RUN_DEFAULT); /* runs the close callbacks */
     }
 
+    daemon_fini(&app.daemon);
     rc = uv_loop_close(&loop);
     if (rc < 0) {
         LOG(LOG_LEVEL_ERROR, "event loop still busy at exit: %s", uv_strerror(rc));

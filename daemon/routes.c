@@ -1,37 +1,78 @@
 /* The route table and the handlers small enough to live beside it. */
 #include "routes.h"
 
-#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-typedef void (*route_handler_cb)(daemon_t *daemon, const http_request_t *req, response_t *res);
+#include "admin.h"
+#include "metrics.h"
 
-#define METHOD_BIT(m) (UINT64_C(1) << (m))
+static void handle_healthz(daemon_t *daemon, const route_t *route, request_t *req);
+static void handle_readyz(daemon_t *daemon, const route_t *route, request_t *req);
+static void handle_metrics(daemon_t *daemon, const route_t *route, request_t *req);
 
-typedef struct route {
-    const char *path;
-    uint64_t methods; /* METHOD_BIT of each llhttp method the handler takes */
-    route_handler_cb handler;
-} route_t;
+#define GET_HEAD (ROUTE_METHOD(HTTP_GET) | ROUTE_METHOD(HTTP_HEAD))
+/* Needs the admin token whenever the route takes them. */
+#define ADMIN_ALWAYS (ROUTE_METHOD(HTTP_PUT) | ROUTE_METHOD(HTTP_DELETE))
 
-static void handle_healthz(daemon_t *daemon, const http_request_t *req, response_t *res);
-
-/* HEAD goes to the GET handler; the connection drops the body. */
 static const route_t routes[] = {
-    {"/healthz", METHOD_BIT(HTTP_GET) | METHOD_BIT(HTTP_HEAD), handle_healthz},
+    {"/healthz", GET_HEAD, ADMIN_ALWAYS, handle_healthz, NULL},
+    {"/readyz", GET_HEAD, ADMIN_ALWAYS, handle_readyz, NULL},
+    {"/metrics", GET_HEAD, ADMIN_ALWAYS, handle_metrics, NULL},
 };
 
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
 static void
-handle_healthz(daemon_t *daemon, const http_request_t *req, response_t *res)
+reply_json(request_t *req, int status, json_t *body)
 {
-    json_t *body = json_pack("{s:s}", "status", "ok");
-    if (body == NULL || response_json(res, 200, body) < 0)
-        response_error(res, 500, "out of memory");
+    response_t res;
+    response_init(&res);
+    if (body != NULL && response_json(&res, status, body) == 0)
+        request_reply(req, &res);
+    else
+        request_reply_error(req, 500, "out of memory");
+    response_fini(&res);
     json_decref(body);
+}
+
+static void
+handle_healthz(daemon_t *daemon, const route_t *route, request_t *req)
+{
+    reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static void
+handle_readyz(daemon_t *daemon, const route_t *route, request_t *req)
+{
+    if (daemon == NULL || !daemon->is_ready)
+        request_reply_error(req, 503, "not ready: %s",
+                            daemon != NULL && daemon->is_stopping ? "stopping" : "starting");
+    else
+        reply_json(req, 200, json_pack("{s:s}", "status", "ready"));
+}
+
+static void
+handle_metrics(daemon_t *daemon, const route_t *route, request_t *req)
+{
+    char *text;
+    size_t size;
+    if (daemon == NULL) {
+        request_reply_error(req, 503, "no metrics without a daemon");
+        return;
+    }
+    metrics_set(&daemon->metrics, METRIC_http_connections, NULL, daemon->conns.n_conns);
+    if (metrics_render(&daemon->metrics, &text, &size) < 0) {
+        request_reply_error(req, 500, "out of memory");
+        return;
+    }
+    response_t res;
+    response_init(&res);
+    response_body(&res, 200, "text/plain; version=0.0.4; charset=utf-8", text, size);
+    request_reply(req, &res);
+    response_fini(&res);
 }
 
 /* The path of a request-target: origin-form up to '?', or the path of an absolute-form
@@ -51,6 +92,40 @@ target_path(const char *target, size_t *len)
     return target;
 }
 
+bool
+routes_match(const char *pattern, const char *path, size_t path_len, request_t *req)
+{
+    const char *p = path, *end = path + path_len;
+    size_t n_params = 0;
+    while (*pattern != '\0') {
+        if (*pattern == '{') {
+            const char *close = strchr(pattern, '}');
+            size_t seg = 0;
+            while (p + seg < end && p[seg] != '/')
+                seg++;
+            if (close == NULL || seg == 0 || n_params == REQUEST_MAX_PARAMS)
+                return false;
+            if (req != NULL) {
+                req->params[n_params].at = p;
+                req->params[n_params].len = seg;
+            }
+            n_params++;
+            p += seg;
+            pattern = close + 1;
+        } else {
+            if (p == end || *p != *pattern)
+                return false;
+            p++;
+            pattern++;
+        }
+    }
+    if (p != end)
+        return false;
+    if (req != NULL)
+        req->n_params = n_params;
+    return true;
+}
+
 /* "GET, HEAD": the Allow header for a route. */
 static void
 format_allow(uint64_t methods, char *buf, size_t size)
@@ -58,7 +133,7 @@ format_allow(uint64_t methods, char *buf, size_t size)
     size_t used = 0;
     buf[0] = '\0';
     for (int m = 0; m < 64; m++) {
-        if (!(methods & METHOD_BIT(m)))
+        if (!(methods & ROUTE_METHOD(m)))
             continue;
         int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
                          llhttp_method_name((llhttp_method_t)m));
@@ -68,26 +143,64 @@ format_allow(uint64_t methods, char *buf, size_t size)
     }
 }
 
+static const route_t *
+find_route(const daemon_t *daemon, const char *path, size_t len, request_t *req)
+{
+    for (size_t i = 0; i < N_ROUTES; i++)
+        if (routes_match(routes[i].pattern, path, len, req))
+            return &routes[i];
+    for (size_t i = 0; daemon != NULL && i < daemon->n_extra_routes; i++)
+        if (routes_match(daemon->extra_routes[i].pattern, path, len, req))
+            return &daemon->extra_routes[i];
+    return NULL;
+}
+
 void
-routes_dispatch(daemon_t *daemon, const http_request_t *req, response_t *res)
+routes_dispatch(daemon_t *daemon, request_t *req)
 {
     size_t len;
     const char *path = target_path(req->target, &len);
     /* Quoted in error messages: enough to recognise, never the whole of a huge target. */
     int shown = len > 200 ? 200 : (int)len;
+    req->path = path;
+    req->path_len = len;
 
-    for (size_t i = 0; i < N_ROUTES; i++) {
-        const route_t *route = &routes[i];
-        if (strlen(route->path) != len || memcmp(route->path, path, len) != 0)
-            continue;
-        if (req->method < 0 || req->method >= 64 || !(route->methods & METHOD_BIT(req->method))) {
-            format_allow(route->methods, res->allow, sizeof res->allow);
-            response_error(res, 405, "method %s is not allowed on %.*s (allowed: %s)",
-                           req->method_name, shown, path, res->allow);
-            return;
-        }
-        route->handler(daemon, req, res);
+    const route_t *route = find_route(daemon, path, len, req);
+    if (route == NULL) {
+        req->route = "other"; /* never the path itself: clients would choose the series */
+        request_reply_error(req, 404, "no endpoint at %.*s", shown, path);
         return;
     }
-    response_error(res, 404, "no endpoint at %.*s", shown, path);
+    req->route = route->pattern;
+    uint64_t bit = req->method >= 0 && req->method < 64 ? ROUTE_METHOD(req->method) : 0;
+    if (!(route->methods & bit)) {
+        response_t res;
+        response_init(&res);
+        format_allow(route->methods, res.allow, sizeof res.allow);
+        response_error(&res, 405, "method %s is not allowed on %.*s (allowed: %s)",
+                       req->method_name, shown, path, res.allow);
+        request_reply(req, &res);
+        response_fini(&res);
+        return;
+    }
+    if (route->admin_methods & bit && daemon != NULL) {
+        size_t auth_len = 0;
+        const char *auth = request_header(req, "authorization", &auth_len);
+        int status = admin_check(&daemon->admin, auth, auth_len);
+        if (status == 401) {
+            response_t res;
+            response_init(&res);
+            res.authenticate = "Bearer realm=\"slipstream\"";
+            response_error(&res, 401, "%s %.*s needs Authorization: Bearer <admin token>",
+                           req->method_name, shown, path);
+            request_reply(req, &res);
+            response_fini(&res);
+            return;
+        }
+        if (status == 403) {
+            request_reply_error(req, 403, "the admin token is not the right one");
+            return;
+        }
+    }
+    route->start(daemon, route, req);
 }

@@ -1,11 +1,13 @@
-/* Connection state machine (see the diagram in conn.h). */
+/* Connection state machine and request queue (see the diagrams in conn.h). */
 #include "conn.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "slipstream.h"
 
 enum {
     /* One read's worth; a request head larger than this simply takes several reads. */
@@ -14,13 +16,20 @@ enum {
     LINGER_MS = 2000,
 };
 
-enum conn_state {
-    CONN_IDLE,       /* kept alive between requests */
-    CONN_HEAD,       /* before a request's headers are complete */
-    CONN_BODY,       /* reading a request body */
-    CONN_RESPONDING, /* a response is being written; parser paused, not reading */
-    CONN_LINGER,     /* last response written, write side shut down; input is dropped */
-    CONN_CLOSING,    /* uv_close called */
+enum conn_phase {
+    PHASE_IDLE,    /* between requests */
+    PHASE_HEAD,    /* before a request's headers are complete */
+    PHASE_BODY,    /* reading a request body */
+    PHASE_ENDED,   /* an answer marked last is queued: nothing more is parsed */
+    PHASE_LINGER,  /* last answer written, write side shut down; input is dropped */
+    PHASE_CLOSING, /* uv_close called */
+};
+
+/* request_t.owner_flags */
+enum {
+    REQ_LAST = 1u << 0,          /* close after this answer */
+    REQ_WANTS_CONTINUE = 1u << 1, /* Expect: 100-continue, HTTP/1.1 */
+    REQ_CONTINUE_SENT = 1u << 2,
 };
 
 struct conn {
@@ -32,13 +41,30 @@ struct conn {
     conn_list_t *list;
     conn_t *prev;
     conn_t *next;
-    enum conn_state state;
+    enum conn_phase phase;
     bool is_reading;
-    bool is_last;      /* close after the response being written */
-    int n_open;        /* handles not closed yet: the conn is freed when it drops to 0 */
-    unsigned n_writes; /* writes in flight */
-    /* Read buffer: allocated for a read, kept only while it holds unparsed bytes (the parser is
-     * paused on a pipelined request), so an idle connection holds no buffer. */
+    bool is_processing; /* inside process(): nested calls return at once */
+    int n_open;         /* handles not closed yet: the conn is freed when it drops to 0 */
+    /* The requests not yet answered in full, oldest first; `current` is the one being parsed. */
+    request_t *first;
+    request_t *last;
+    size_t n_requests;
+    request_t *current;
+    /* The write in flight (one at a time keeps answers in order): a final answer of `first`, or
+     * an interim 100 Continue. */
+    bool is_writing;
+    bool is_writing_final;
+    /* Deadlines and the facts they come from, in uv_now() milliseconds. */
+    uint64_t head_deadline;
+    uint64_t body_start;
+    uint64_t body_last_byte;
+    uint64_t body_paused_at;
+    uint64_t body_paused_total;
+    uint64_t idle_since;
+    uint64_t write_since;
+    uint64_t linger_deadline;
+    /* Read buffer: allocated for a read, kept only while it holds unparsed bytes, so an idle
+     * connection holds no buffer. Freed with the conn, since a close may come mid-parse. */
     char *rbuf;
     size_t r_off;
     size_t r_len;
@@ -50,6 +76,15 @@ typedef struct write_req {
 } write_req_t;
 
 static void process(conn_t *conn);
+static void flush(conn_t *conn);
+static void rearm(conn_t *conn);
+static void update_reading(conn_t *conn);
+
+static uint64_t
+now_ms(const conn_t *conn)
+{
+    return uv_now(conn->tcp.loop);
+}
 
 /* ---- list and close -------------------------------------------------------------------------- */
 
@@ -90,12 +125,33 @@ on_close(uv_handle_t *handle)
     free(conn);
 }
 
+static void
+count_aborted(conn_t *conn, const request_t *req)
+{
+    metrics_add(conn->options->metrics, METRIC_http_requests_aborted_total,
+                (const char *[]){req->route}, 1);
+}
+
 void
 conn_close(conn_t *conn)
 {
-    if (conn->state == CONN_CLOSING)
+    if (conn->phase == PHASE_CLOSING)
         return;
-    conn->state = CONN_CLOSING;
+    conn->phase = PHASE_CLOSING;
+    conn->current = NULL;
+    /* Handlers hear of the end now, so work for this client stops early; requests they still hold
+     * outlive the connection until their handlers let go. */
+    request_t *req = conn->first;
+    conn->first = conn->last = NULL;
+    conn->n_requests = 0;
+    while (req != NULL) {
+        request_t *next = req->next;
+        if (!req->has_response && req->is_handler_holding)
+            count_aborted(conn, req);
+        request_abort(req, SL_EABORTED);
+        request_detach(req);
+        req = next;
+    }
     uv_close((uv_handle_t *)&conn->tcp, on_close);
     uv_close((uv_handle_t *)&conn->timer, on_close);
 }
@@ -108,37 +164,218 @@ conn_list_close_all(conn_list_t *list)
         conn_close(conn);
 }
 
-/* ---- timers and reading ---------------------------------------------------------------------- */
+/* ---- the request queue ----------------------------------------------------------------------- */
+
+static void on_reply(void *owner, request_t *req);
+static void on_flow(void *owner, request_t *req);
+
+static const request_owner_ops_t owner_ops = {
+    .on_reply = on_reply,
+    .on_flow = on_flow,
+};
+
+static void
+enqueue(conn_t *conn, request_t *req)
+{
+    req->next = NULL;
+    if (conn->last != NULL)
+        conn->last->next = req;
+    else
+        conn->first = req;
+    conn->last = req;
+    conn->n_requests++;
+}
+
+static void
+dequeue_first(conn_t *conn)
+{
+    request_t *req = conn->first;
+    conn->first = req->next;
+    if (conn->first == NULL)
+        conn->last = NULL;
+    conn->n_requests--;
+    if (conn->n_requests == 0)
+        conn->idle_since = now_ms(conn);
+    request_detach(req);
+}
+
+/* A request for an answer that no handler gives: input that failed before its headers were in. */
+static request_t *
+bare_request(conn_t *conn)
+{
+    http_request_t head = {.target = "", .method = -1, .method_name = ""};
+    request_t *req = request_new(&head, &owner_ops, conn);
+    if (req != NULL) {
+        req->route = "none";
+        enqueue(conn, req);
+    }
+    return req;
+}
+
+static int
+reason_of(int status)
+{
+    return status == 413 ? SL_ELIMIT : status == 400 ? SL_EMALFORMED : SL_EABORTED;
+}
+
+/* Ends the input: the request being read (or a new one) gets `status` as its answer, marked last,
+ * and nothing after it is parsed. */
+static void
+fail_request(conn_t *conn, int status, const char *message)
+{
+    request_t *req = conn->current;
+    conn->current = NULL;
+    if (req == NULL)
+        req = bare_request(conn);
+    if (req == NULL) {
+        conn_close(conn);
+        return;
+    }
+    request_abort(req, reason_of(status));
+    request_answer(req, status, message);
+    req->owner_flags |= REQ_LAST;
+    conn->phase = PHASE_ENDED;
+    conn->r_len = 0;
+    flush(conn);
+}
+
+/* A handler answered (or let go after an abort). */
+static void
+on_reply(void *owner, request_t *req)
+{
+    conn_t *conn = owner;
+    if (conn->phase == PHASE_CLOSING)
+        return;
+    /* An early answer to a client that waits for 100 Continue before sending its body: that body
+     * may never come, so the answer is the last one (RFC 9110, 10.1.1). */
+    if (req == conn->current && !req->is_body_done && (req->owner_flags & REQ_WANTS_CONTINUE) &&
+        !(req->owner_flags & REQ_CONTINUE_SENT)) {
+        req->owner_flags |= REQ_LAST;
+        conn->current = NULL;
+        conn->phase = PHASE_ENDED;
+        conn->r_len = 0;
+    }
+    flush(conn);
+    if (conn->phase != PHASE_CLOSING) {
+        process(conn); /* the queue may have room again */
+        rearm(conn);
+    }
+}
+
+/* A handler paused or resumed its body. */
+static void
+on_flow(void *owner, request_t *req)
+{
+    conn_t *conn = owner;
+    if (conn->phase == PHASE_CLOSING || req != conn->current)
+        return;
+    uint64_t now = now_ms(conn);
+    if (req->is_paused) {
+        conn->body_paused_at = now;
+    } else {
+        conn->body_paused_total += now - conn->body_paused_at;
+        conn->body_last_byte = now; /* the silence was ours */
+        process(conn);
+    }
+    rearm(conn);
+}
+
+/* ---- timers ---------------------------------------------------------------------------------- */
 
 static void on_timeout(uv_timer_t *timer);
 
-static void
-arm(conn_t *conn, uint64_t ms)
+static bool
+is_body_running(const conn_t *conn)
 {
-    uv_timer_start(&conn->timer, on_timeout, ms, 0);
+    return conn->phase == PHASE_BODY && conn->current != NULL && !conn->current->is_paused;
+}
+
+static uint64_t
+body_rate_deadline(const conn_t *conn)
+{
+    const conn_options_t *o = conn->options;
+    uint64_t received = conn->current->body_size;
+    return conn->body_start + conn->body_paused_total + o->body_timeout_ms +
+           received * 1000 / o->min_body_rate;
 }
 
 static void
-enter(conn_t *conn, enum conn_state state)
+keep_min(uint64_t *deadline, uint64_t t)
 {
-    conn->state = state;
-    switch (state) {
-    case CONN_HEAD:
-        arm(conn, conn->options->header_timeout_ms);
-        break;
-    case CONN_IDLE:
-    case CONN_BODY:
-    case CONN_RESPONDING:
-        arm(conn, conn->options->idle_timeout_ms);
-        break;
-    case CONN_LINGER:
-        arm(conn, conn->options->idle_timeout_ms < LINGER_MS ? conn->options->idle_timeout_ms
-                                                             : LINGER_MS);
-        break;
-    case CONN_CLOSING:
-        break;
+    if (t < *deadline)
+        *deadline = t;
+}
+
+static void
+rearm(conn_t *conn)
+{
+    const conn_options_t *o = conn->options;
+    uint64_t deadline = UINT64_MAX;
+    if (conn->phase == PHASE_CLOSING)
+        return;
+    if (conn->phase == PHASE_LINGER) {
+        deadline = conn->linger_deadline;
+    } else {
+        if (conn->is_writing)
+            keep_min(&deadline, conn->write_since + o->idle_timeout_ms);
+        if (conn->phase == PHASE_HEAD)
+            keep_min(&deadline, conn->head_deadline);
+        if (is_body_running(conn)) {
+            keep_min(&deadline, conn->body_last_byte + o->body_timeout_ms);
+            if (o->min_body_rate > 0)
+                keep_min(&deadline, body_rate_deadline(conn));
+        }
+        if (conn->phase == PHASE_IDLE && conn->n_requests == 0 && !conn->is_writing)
+            keep_min(&deadline, conn->idle_since + o->idle_timeout_ms);
+    }
+    if (deadline == UINT64_MAX) {
+        uv_timer_stop(&conn->timer);
+        return;
+    }
+    uint64_t now = now_ms(conn);
+    uv_timer_start(&conn->timer, on_timeout, deadline > now ? deadline - now : 0, 0);
+}
+
+static void
+on_timeout(uv_timer_t *timer)
+{
+    conn_t *conn = timer->data;
+    const conn_options_t *o = conn->options;
+    uint64_t now = now_ms(conn);
+
+    if (conn->phase == PHASE_LINGER) {
+        conn_close(conn);
+        return;
+    }
+    if (conn->is_writing && now >= conn->write_since + o->idle_timeout_ms) {
+        LOG(LOG_LEVEL_DEBUG, "response not read for idle_timeout_ms: closing");
+        conn_close(conn);
+        return;
+    }
+    if (conn->phase == PHASE_HEAD && now >= conn->head_deadline) {
+        LOG(LOG_LEVEL_DEBUG, "request head timed out");
+        if (conn->http.is_in_request)
+            fail_request(conn, 408, "request line and headers took longer than header_timeout_ms");
+        else
+            conn_close(conn);
+    } else if (is_body_running(conn) && now >= conn->body_last_byte + o->body_timeout_ms) {
+        LOG(LOG_LEVEL_DEBUG, "request body stalled");
+        fail_request(conn, 408, "no request body data for body_timeout_ms");
+    } else if (is_body_running(conn) && o->min_body_rate > 0 && now >= body_rate_deadline(conn)) {
+        LOG(LOG_LEVEL_DEBUG, "request body too slow");
+        fail_request(conn, 408, "request body arrived slower than min_body_rate");
+    } else if (conn->phase == PHASE_IDLE && conn->n_requests == 0 && !conn->is_writing &&
+               now >= conn->idle_since + o->idle_timeout_ms) {
+        conn_close(conn);
+        return;
+    }
+    if (conn->phase != PHASE_CLOSING) {
+        update_reading(conn);
+        rearm(conn);
     }
 }
+
+/* ---- reading --------------------------------------------------------------------------------- */
 
 static void
 release_buffer(conn_t *conn)
@@ -148,6 +385,24 @@ release_buffer(conn_t *conn)
         conn->rbuf = NULL;
         conn->r_off = 0;
     }
+}
+
+/* Whether the parser may take input now, resuming it from a pause that no longer holds. */
+static bool
+can_parse(conn_t *conn, bool may_resume)
+{
+    if (conn->phase > PHASE_BODY)
+        return false;
+    if (!conn->http.is_paused)
+        return true;
+    bool is_free;
+    if (conn->http.is_in_request) /* paused by the handler of the body being read */
+        is_free = conn->current != NULL && !conn->current->is_paused;
+    else /* paused after a request: room in the queue? */
+        is_free = conn->n_requests < conn->options->max_pipelined_requests;
+    if (is_free && may_resume)
+        http_resume(&conn->http);
+    return is_free;
 }
 
 static void
@@ -164,11 +419,12 @@ static void
 on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 {
     conn_t *conn = stream->data;
-    if (nread > 0 && conn->state != CONN_LINGER) {
+    if (nread > 0)
+        metrics_add(conn->options->metrics, METRIC_http_received_bytes_total, NULL,
+                    (uint64_t)nread);
+    if (nread > 0 && conn->phase != PHASE_LINGER) {
         conn->r_off = 0;
         conn->r_len = (size_t)nread;
-        if (conn->state == CONN_BODY)
-            arm(conn, conn->options->idle_timeout_ms);
         process(conn);
         return;
     }
@@ -184,8 +440,7 @@ on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 static void
 update_reading(conn_t *conn)
 {
-    bool is_wanted = conn->state == CONN_IDLE || conn->state == CONN_HEAD ||
-                     conn->state == CONN_BODY || conn->state == CONN_LINGER;
+    bool is_wanted = conn->phase == PHASE_LINGER || (conn->r_len == 0 && can_parse(conn, false));
     if (is_wanted && !conn->is_reading) {
         int rc = uv_read_start((uv_stream_t *)&conn->tcp, on_alloc, on_read);
         if (rc < 0) {
@@ -206,7 +461,7 @@ static void
 on_shutdown(uv_shutdown_t *req, int status)
 {
     conn_t *conn = req->handle->data;
-    if (status < 0 && conn->state != CONN_CLOSING)
+    if (status < 0 && conn->phase != PHASE_CLOSING)
         conn_close(conn);
 }
 
@@ -214,7 +469,10 @@ on_shutdown(uv_shutdown_t *req, int status)
 static void
 linger(conn_t *conn)
 {
-    enter(conn, CONN_LINGER);
+    conn->phase = PHASE_LINGER;
+    conn->linger_deadline = now_ms(conn) + (conn->options->idle_timeout_ms < LINGER_MS
+                                                ? conn->options->idle_timeout_ms
+                                                : LINGER_MS);
     conn->r_len = 0;
     release_buffer(conn);
     int rc = uv_shutdown(&conn->shutdown_req, (uv_stream_t *)&conn->tcp, on_shutdown);
@@ -223,6 +481,7 @@ linger(conn_t *conn)
         return;
     }
     update_reading(conn);
+    rearm(conn);
 }
 
 static void
@@ -232,24 +491,30 @@ on_write(uv_write_t *req, int status)
     conn_t *conn = req->handle->data;
     free(w->data);
     free(w);
-    conn->n_writes--;
-
-    if (status < 0) { /* cancelled by a close, or the client went away */
-        if (conn->state != CONN_CLOSING) {
-            LOG(LOG_LEVEL_DEBUG, "connection write: %s", uv_strerror(status));
-            conn_close(conn);
+    if (conn->phase == PHASE_CLOSING)
+        return;
+    if (status < 0) { /* the client went away */
+        LOG(LOG_LEVEL_DEBUG, "connection write: %s", uv_strerror(status));
+        conn_close(conn);
+        return;
+    }
+    bool was_final = conn->is_writing_final;
+    conn->is_writing = false;
+    conn->is_writing_final = false;
+    if (was_final) {
+        bool is_last = conn->first->owner_flags & REQ_LAST;
+        dequeue_first(conn);
+        if (is_last) {
+            linger(conn);
+            return;
         }
-        return;
     }
-    if (conn->n_writes > 0 || conn->state != CONN_RESPONDING)
-        return; /* an interim 100 Continue, or more to go */
-    if (conn->is_last) {
-        linger(conn);
+    flush(conn);
+    if (conn->phase == PHASE_CLOSING)
         return;
-    }
-    enter(conn, CONN_IDLE);
-    http_resume(&conn->http);
     process(conn);
+    if (conn->phase != PHASE_CLOSING)
+        rearm(conn);
 }
 
 /* Takes ownership of `data`. */
@@ -269,49 +534,66 @@ write_buffer(conn_t *conn, char *data, size_t size)
         free(w);
         return rc;
     }
-    conn->n_writes++;
+    conn->is_writing = true;
+    conn->write_since = now_ms(conn);
+    metrics_add(conn->options->metrics, METRIC_http_sent_bytes_total, NULL, size);
     return 0;
 }
 
-/* Sends `res` as the answer to the current request and waits for it to be written. */
-static void
-respond(conn_t *conn, response_t *res, bool is_head, bool is_keep_alive_explicit)
+static int
+write_final(conn_t *conn, request_t *req)
 {
+    response_t *res = &req->response;
     char *data;
     size_t size;
 
-    if (conn->is_last)
+    if (!req->is_keep_alive)
+        req->owner_flags |= REQ_LAST;
+    if (req->owner_flags & REQ_LAST)
         res->connection = "close";
-    else if (is_keep_alive_explicit)
-        res->connection = "keep-alive";
-    res->is_head = is_head;
+    else if (req->http_major == 1 && req->http_minor == 0)
+        res->connection = "keep-alive"; /* an HTTP/1.0 client keeps it only when told */
+    res->is_head = req->method == HTTP_HEAD;
 
     if (response_render(res, &data, &size) < 0) {
         LOG(LOG_LEVEL_WARN, "cannot render a %d response: out of memory", res->status);
-        conn_close(conn);
-        return;
+        return SL_ENOMEM;
     }
-    int rc = write_buffer(conn, data, size);
+    char status[8];
+    snprintf(status, sizeof status, "%d", res->status);
+    metrics_add(conn->options->metrics, METRIC_http_requests_total,
+                (const char *[]){req->route, status}, 1);
+    LOG(LOG_LEVEL_DEBUG, "%s %s HTTP/%u.%u: %d", req->method_name, req->target, req->http_major,
+        req->http_minor, res->status);
+    return write_buffer(conn, data, size);
+}
+
+/* Starts the next write the queue allows: the first request's answer once its body is in (or it
+ * ends the connection), else a 100 Continue it is waiting for. */
+static void
+flush(conn_t *conn)
+{
+    request_t *req = conn->first;
+    if (conn->is_writing || conn->phase >= PHASE_LINGER || req == NULL)
+        return;
+    int rc = 0;
+    if (req->has_response && (req->is_body_done || (req->owner_flags & REQ_LAST))) {
+        rc = write_final(conn, req);
+        conn->is_writing_final = rc == 0;
+    } else if (!req->has_response && req == conn->current &&
+               (req->owner_flags & (REQ_WANTS_CONTINUE | REQ_CONTINUE_SENT)) ==
+                   REQ_WANTS_CONTINUE) {
+        static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        char *data = malloc(sizeof interim - 1);
+        if (data != NULL)
+            memcpy(data, interim, sizeof interim - 1);
+        rc = data != NULL ? write_buffer(conn, data, sizeof interim - 1) : UV_ENOMEM;
+        req->owner_flags |= REQ_CONTINUE_SENT;
+    }
     if (rc < 0) {
         LOG(LOG_LEVEL_DEBUG, "cannot send a response: %s", uv_strerror(rc));
         conn_close(conn);
-        return;
     }
-    enter(conn, CONN_RESPONDING);
-    update_reading(conn);
-}
-
-static void
-respond_error(conn_t *conn, int status, const char *prefix, const char *message)
-{
-    response_t res;
-    response_init(&res);
-    conn->is_last = true;
-    if (response_error(&res, status, "%s%s", prefix, message) == 0)
-        respond(conn, &res, false, false);
-    else
-        conn_close(conn);
-    response_fini(&res);
 }
 
 /* ---- parsing --------------------------------------------------------------------------------- */
@@ -322,88 +604,107 @@ on_begin(http_t *http)
     conn_t *conn = http->user;
     /* A new connection is already in HEAD: its deadline runs from the connect, so waiting before
      * the first byte does not buy a client more time. */
-    if (conn->state != CONN_HEAD)
-        enter(conn, CONN_HEAD);
-}
-
-static void
-on_head(http_t *http, http_request_t *req)
-{
-    conn_t *conn = http->user;
-    enter(conn, CONN_BODY);
-    /* Bodies are read whatever the answer will be, so say so rather than make the client wait
-     * for its Expect timeout. HTTP/1.0 clients do not know 1xx responses. */
-    if (req->expects_continue && req->http_major == 1 && req->http_minor >= 1) {
-        static const char interim[] = "HTTP/1.1 100 Continue\r\n\r\n";
-        char *data = malloc(sizeof interim - 1);
-        if (data != NULL)
-            memcpy(data, interim, sizeof interim - 1);
-        if (data == NULL || write_buffer(conn, data, sizeof interim - 1) < 0)
-            conn_close(conn);
+    if (conn->phase == PHASE_IDLE) {
+        conn->phase = PHASE_HEAD;
+        conn->head_deadline = now_ms(conn) + conn->options->header_timeout_ms;
     }
 }
 
 static void
-on_request(http_t *http, http_request_t *req)
+on_head(http_t *http, http_request_t *head)
 {
     conn_t *conn = http->user;
-    if (conn->state == CONN_CLOSING)
+    if (conn->phase != PHASE_HEAD)
         return;
+    request_t *req = request_new(head, &owner_ops, conn);
+    if (req == NULL) {
+        fail_request(conn, 500, "out of memory");
+        return;
+    }
+    /* HTTP/1.0 clients do not know 1xx responses. */
+    if (head->expects_continue && head->http_major == 1 && head->http_minor >= 1)
+        req->owner_flags |= REQ_WANTS_CONTINUE;
+    enqueue(conn, req);
+    conn->current = req;
+    conn->phase = PHASE_BODY;
+    conn->body_start = conn->body_last_byte = now_ms(conn);
+    conn->body_paused_total = 0;
+    request_start_handler(req);
+    conn->options->on_request(conn->options->user, req);
+    if (conn->phase != PHASE_CLOSING)
+        flush(conn); /* an immediate answer, or 100 Continue */
+}
 
-    response_t res;
-    response_init(&res);
-    conn->options->on_request(conn->options->user, req, &res);
-    conn->is_last = !req->is_keep_alive;
-    /* An HTTP/1.0 client keeps the connection only when told that the server does too. */
-    bool is_explicit = req->is_keep_alive && req->http_major == 1 && req->http_minor == 0;
-    LOG(LOG_LEVEL_DEBUG, "%s %s HTTP/%u.%u: %d", req->method_name, req->target, req->http_major,
-        req->http_minor, res.status);
-    respond(conn, &res, req->method == HTTP_HEAD, is_explicit);
-    response_fini(&res);
+static bool
+on_body(http_t *http, http_request_t *head, const char *data, size_t size)
+{
+    conn_t *conn = http->user;
+    request_t *req = conn->current;
+    if (conn->phase != PHASE_BODY || req == NULL)
+        return true; /* a close or failure came from a callback: stop here */
+    conn->body_last_byte = now_ms(conn);
+    request_deliver_chunk(req, data, size);
+    return conn->phase != PHASE_BODY || conn->current != req || req->is_paused;
+}
+
+static void
+on_request(http_t *http, http_request_t *head)
+{
+    conn_t *conn = http->user;
+    request_t *req = conn->current;
+    if (conn->phase != PHASE_BODY || req == NULL)
+        return;
+    conn->current = NULL;
+    conn->phase = PHASE_IDLE;
+    req->is_keep_alive = head->is_keep_alive;
+    if (!head->is_keep_alive) {
+        req->owner_flags |= REQ_LAST;
+        conn->phase = PHASE_ENDED;
+    }
+    request_deliver_end(req);
+    if (conn->phase != PHASE_CLOSING)
+        flush(conn);
 }
 
 static const http_handlers_t handlers = {
     .on_begin = on_begin,
     .on_head = on_head,
+    .on_body = on_body,
     .on_request = on_request,
 };
 
-/* Parses buffered input until it runs out or a request is being answered. */
+/* Parses buffered input until it runs out or the parser must wait. */
 static void
 process(conn_t *conn)
 {
-    while (conn->r_len > 0 && conn->state <= CONN_BODY) {
+    if (conn->is_processing || conn->phase == PHASE_CLOSING)
+        return;
+    conn->is_processing = true;
+    while (conn->r_len > 0 && can_parse(conn, true)) {
         size_t n_used;
         int rc = http_feed(&conn->http, conn->rbuf + conn->r_off, conn->r_len, &n_used);
+        if (conn->phase == PHASE_CLOSING)
+            break;
         conn->r_off += n_used;
         conn->r_len -= n_used;
         if (rc < 0) {
             LOG(LOG_LEVEL_DEBUG, "bad request: %d %s", conn->http.error_status,
                 conn->http.error_message);
-            conn->r_len = 0;
-            if (conn->state != CONN_CLOSING)
-                respond_error(conn, conn->http.error_status,
-                              conn->http.error_status == 400 ? "malformed HTTP request: " : "",
-                              conn->http.error_message);
+            char message[300];
+            snprintf(message, sizeof message, "%s%s",
+                     conn->http.error_status == 400 ? "malformed HTTP request: " : "",
+                     conn->http.error_message);
+            fail_request(conn, conn->http.error_status, message);
         }
     }
-    if (conn->state == CONN_CLOSING)
+    conn->is_processing = false;
+    if (conn->phase == PHASE_CLOSING)
         return;
+    if (conn->phase == PHASE_ENDED)
+        conn->r_len = 0; /* input after the last request is never parsed */
     release_buffer(conn);
     update_reading(conn);
-}
-
-static void
-on_timeout(uv_timer_t *timer)
-{
-    conn_t *conn = timer->data;
-    if (conn->state == CONN_HEAD && conn->http.is_in_request) {
-        LOG(LOG_LEVEL_DEBUG, "request head timed out");
-        conn->r_len = 0;
-        respond_error(conn, 408, "", "request line and headers took longer than header_timeout_ms");
-        return;
-    }
-    conn_close(conn);
+    rearm(conn);
 }
 
 /* ---- accept ---------------------------------------------------------------------------------- */
@@ -428,6 +729,7 @@ conn_accept(listener_t *listener, conn_list_t *list, const conn_options_t *optio
     conn->options = options;
     list_link(list, conn);
     http_init(&conn->http, options->max_header_size, &handlers, conn);
+    conn->http.max_body_size = options->max_body_size;
 
     rc = listener_accept(listener, &conn->tcp);
     if (rc < 0) {
@@ -436,8 +738,10 @@ conn_accept(listener_t *listener, conn_list_t *list, const conn_options_t *optio
     }
     /* A response is one write; Nagle would only hold its tail back for the client's ACK. */
     uv_tcp_nodelay(&conn->tcp, 1);
-    enter(conn, CONN_HEAD);
+    conn->phase = PHASE_HEAD;
+    conn->head_deadline = now_ms(conn) + options->header_timeout_ms;
     update_reading(conn);
+    rearm(conn);
     *out = conn;
     return 0;
 }

@@ -1,33 +1,39 @@
-/* One client connection: read buffer, HTTP parser, response writes, timers and the close protocol.
+/* One client connection: read buffer, HTTP parser, the queue of requests in progress, response
+ * writes, timers and the close protocol.
  *
- * A connection answers one request at a time. When a request is complete the parser pauses and
- * reading stops; the response is written; when the write is done the parser resumes on bytes
- * already buffered (pipelined requests) and reading starts again. So responses leave in request
- * order and a client that does not read its responses cannot make the daemon buffer more input.
+ * Requests are queued in arrival order and answered in that order. Each is handed to the owner's
+ * on_request when its headers are in (see request.h for what a handler does with it); its body
+ * follows through the request's callbacks. A handler may answer later: the requests behind it are
+ * read and handled meanwhile, up to max_pipelined_requests in the queue, and their answers wait.
+ * Reading stops while the queue is full, while a handler has paused its body, and while input is
+ * buffered that cannot be parsed yet; so a client that does not read its answers, or sends faster
+ * than a handler takes, cannot make the daemon buffer more than one read of input.
  *
- *           first byte             headers in           request complete
- *   IDLE -----------------> HEAD -------------> BODY -------------------> RESPONDING
- *    ^                       ^                                        (parser paused,
- *    |                       | accept                                  not reading)
- *    |                                                                       |
- *    +------------------------- written, keep-alive -------------------------+
- *                                                                            |
- *           closed <-- EOF or timeout -- LINGER <-- written, last response --+
- *                                 (write side shut down, input dropped)
+ *   parsing:  IDLE --first byte--> HEAD --headers in--> BODY --body done--> IDLE ...
+ *                                   (408)                (408, 413)
+ *   writing:  the first queued request with an answer (and a complete body) is written, then
+ *             dropped from the queue; the next follows. "100 Continue" goes out for the first
+ *             request when it is the one being read.
+ *   ending:   after an answer marked last (Connection: close, HTTP/1.0, an error): ENDED (no more
+ *             parsing) --written--> LINGER (write side shut down, input dropped) --> closed
  *
- * Timers (one uv_timer_t): HEAD has header_timeout_ms from the connect or the request's first
- * byte, not extended by progress (a slow trickle of header bytes is the slowloris attack); IDLE,
- * BODY and RESPONDING have idle_timeout_ms, restarted by progress; LINGER gives the client a moment
- * to read the last response before the socket goes. A timeout in HEAD with part of a request in
- * answers 408; otherwise it closes.
+ * Timers (one uv_timer_t, armed at the nearest deadline):
+ *   HEAD  header_timeout_ms from the connect or the request's first byte; progress does not
+ *         extend it (slowloris). 408 if part of a request is in, otherwise a silent close.
+ *   BODY  two checks, both 408 and close: no byte for body_timeout_ms (inactivity), and a rate
+ *         floor: by time t after the headers, body_timeout_ms + received / min_body_rate seconds
+ *         must cover t (a grace, then each byte buys 1/min_body_rate s). Time while a handler
+ *         holds the body paused does not count against either.
+ *   idle  idle_timeout_ms with nothing queued; and a response write that makes no progress for
+ *         idle_timeout_ms closes the connection (a client that does not read).
+ *   LINGER at most 2 s for the client to read the last answer.
  *
- * The last response (Connection: close, HTTP/1.0 without keep-alive, a parse error) is followed by
- * a write shutdown and a short drain of input, so unread client bytes do not turn the close into
- * a reset that could destroy the response in flight.
+ * Disconnect: every request still queued is aborted (on_abort, SL_EABORTED) and released by the
+ * connection; a handler's pending reply then just frees its request.
  *
  * Ownership: a conn_t is allocated by conn_accept and freed by itself in its last close callback;
- * it is linked into its conn_list_t from accept to free. The options and the list must outlive all
- * the connections (the daemon owns both).
+ * it is linked into its conn_list_t from accept to free. The options (and the metrics they point
+ * to) and the list must outlive all the connections (the daemon owns them).
  * Threading: loop thread only.
  * Errors: conn_accept returns 0 or a negative libuv code.
  */
@@ -40,17 +46,24 @@
 
 #include "http.h"
 #include "listener.h"
+#include "metrics.h"
+#include "request.h"
 #include "response.h"
 
 typedef struct conn conn_t;
 
-/* Fills `res` for `req` (status, body, Allow); the connection decides Connection and HEAD. */
-typedef void (*conn_request_cb)(void *user, const http_request_t *req, response_t *res);
+/* A request's headers are in: route it. request_start_handler has been called. */
+typedef void (*conn_request_cb)(void *user, request_t *req);
 
 typedef struct conn_options {
     uint64_t max_header_size;
+    uint64_t max_body_size;
+    uint64_t max_pipelined_requests;
     uint64_t idle_timeout_ms;
     uint64_t header_timeout_ms;
+    uint64_t body_timeout_ms;
+    uint64_t min_body_rate; /* bytes per second; 0: no rate check */
+    metrics_t *metrics;
     conn_request_cb on_request;
     void *user;
 } conn_options_t;
@@ -67,7 +80,8 @@ typedef struct conn_list {
 int conn_accept(listener_t *listener, conn_list_t *list, const conn_options_t *options,
                 conn_t **out);
 
-/* Closes at once: pending writes are cancelled, the memory is freed on the loop. Idempotent. */
+/* Closes at once: queued requests are aborted, pending writes cancelled, the memory freed on the
+ * loop. Idempotent. */
 void conn_close(conn_t *conn);
 
 /* conn_close on every connection of the list. */

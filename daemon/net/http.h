@@ -1,23 +1,31 @@
 /* HTTP/1.1 request parsing for one connection, on llhttp.
  *
  * Bytes go in through http_feed in any chunking; requests come out through callbacks: on_begin at
- * the first byte of a request, on_head when its line and headers are in, on_request when its body
- * (Content-Length or chunked) is complete. Bodies are counted and dropped for now.
+ * the first byte of a request, on_head when its line and headers are in, on_body for each piece
+ * of its body (de-chunked; Content-Length and chunked bodies look the same), on_request when the
+ * body is complete. Trailers of a chunked body are counted against the header limit and dropped.
  *
- * The parser pauses after every complete request: http_feed returns early with the rest of the
- * input unconsumed, and parses nothing more until http_resume. That is how a connection answers
- * pipelined requests one at a time and in order, and stops reading while it answers.
+ * Two kinds of pause. The parser pauses after every complete request, and on_body may ask for a
+ * pause by returning true (backpressure); after the last piece of a Content-Length body that pause
+ * becomes the one after the request (on_request follows at once), so an owner must be ready for
+ * on_request while it holds the body paused. Either way http_feed returns early with the rest of the
+ * input unconsumed and parses nothing more until http_resume; is_in_request tells the two apart.
+ * That is how a connection keeps requests in order and stops reading while it cannot take more.
  *
- *     feed --> on_begin --> on_head --> (body) --> on_request --> paused --resume--> feed ...
+ *     feed --> on_begin --> on_head --> on_body* --> on_request --> paused --resume--> feed ...
+ *                                          |
+ *                                          +--> (true) paused --resume--> on_body ...
  *
  * Limits: the request line and headers may take max_header_size bytes in all; past that the
- * request fails with 431 (414 when the target alone is too long).
+ * request fails with 431 (414 when the target alone is too long). A body longer than
+ * max_body_size fails with 413: at the headers for a Content-Length, when crossed for chunked.
  * Ownership: http_t is embedded in its owner (the connection); http_fini frees what it allocated.
- * A request and its target belong to the http_t and are valid until the next on_begin.
+ * A request, its target and its headers belong to the http_t and are valid until the next
+ * on_begin; body data only during on_body.
  * Threading: loop thread only.
- * Errors: http_feed returns 0, or SL_EMALFORMED (bad HTTP: status 400), SL_ELIMIT (414 or 431) or
- * SL_ENOMEM (500), with the HTTP status and a message in error_status and error_message. After an
- * error the parser refuses all further input.
+ * Errors: http_feed returns 0, or SL_EMALFORMED (bad HTTP: status 400), SL_ELIMIT (413, 414 or
+ * 431) or SL_ENOMEM (500), with the HTTP status and a message in error_status and error_message.
+ * After an error the parser refuses all further input.
  */
 #ifndef SL_HTTP_H
 #define SL_HTTP_H
@@ -27,6 +35,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct http_header {
+    const char *name; /* as received, not NUL-terminated */
+    size_t name_len;
+    const char *value; /* without surrounding blanks, not NUL-terminated */
+    size_t value_len;
+} http_header_t;
+
 typedef struct http_request {
     int method;              /* llhttp_method_t: HTTP_GET, HTTP_HEAD, ... */
     const char *method_name; /* "GET": static */
@@ -34,29 +49,43 @@ typedef struct http_request {
     size_t target_len;
     unsigned http_major;
     unsigned http_minor;
-    bool expects_continue; /* "Expect: 100-continue" (set from on_head) */
-    bool is_keep_alive;    /* another request may follow (set for on_request) */
-    uint64_t body_size;    /* body bytes received, after de-chunking */
+    /* set for on_head */
+    const http_header_t *headers;
+    size_t n_headers;
+    bool expects_continue;   /* "Expect: 100-continue" */
+    bool has_content_length; /* else chunked, or no body */
+    uint64_t content_length;
+    bool is_keep_alive; /* another request may follow (final for on_request) */
+    /* grows with on_body */
+    uint64_t body_size; /* body bytes received, after de-chunking */
 } http_request_t;
 
 typedef struct http http_t;
 
 typedef void (*http_begin_cb)(http_t *http);
 typedef void (*http_head_cb)(http_t *http, http_request_t *req);
+/* Returns true to pause the parser after this piece. */
+typedef bool (*http_body_cb)(http_t *http, http_request_t *req, const char *data, size_t size);
 /* The parser is paused when this returns; the owner answers, then calls http_resume. */
 typedef void (*http_request_cb)(http_t *http, http_request_t *req);
 
 typedef struct http_handlers {
     http_begin_cb on_begin; /* may be NULL */
     http_head_cb on_head;   /* may be NULL */
+    http_body_cb on_body;   /* may be NULL: bodies are counted and dropped */
     http_request_cb on_request;
 } http_handlers_t;
 
+typedef struct http_header_pos {
+    size_t name_off, name_len, value_off, value_len;
+} http_header_pos_t;
+
 struct http {
     /* public */
-    void *user; /* the owner's */
+    void *user;             /* the owner's */
+    uint64_t max_body_size; /* UINT64_MAX after http_init */
     /* read-only */
-    int error_status;          /* 400, 414, 431 or 500 after a failed http_feed, else 0 */
+    int error_status;          /* 400, 413, 414, 431 or 500 after a failed http_feed, else 0 */
     const char *error_message; /* static text, or llhttp's reason */
     bool is_in_request;        /* between on_begin and on_request */
     bool is_paused;
@@ -66,11 +95,14 @@ struct http {
     http_request_t req;
     size_t target_cap;
     size_t max_header_size;
-    size_t header_size; /* bytes of the current request's line and headers so far */
-    char field[8];      /* the current header name, when short enough to be one we look at */
-    size_t field_len;
-    char value[16]; /* its value, for Expect */
-    size_t value_len;
+    size_t header_size;      /* bytes of the current request's line and headers so far */
+    char *hbuf;              /* header names and values, back to back */
+    size_t hbuf_len, hbuf_cap;
+    http_header_pos_t *pos;  /* where each header is in hbuf */
+    http_header_t *headers;  /* the same as pointers, made at the end of the headers */
+    size_t n_headers, headers_cap;
+    bool is_in_field;        /* a header name is being received */
+    bool is_head_done;       /* later header callbacks are trailers */
 };
 
 /* `handlers` must outlive the parser. */
@@ -78,10 +110,14 @@ void http_init(http_t *http, size_t max_header_size, const http_handlers_t *hand
 void http_fini(http_t *http);
 
 /* Parses up to `size` bytes; *n_used tells how many were taken: all of them, unless the parser
- * paused after a request (is_paused) or failed. */
+ * paused or failed. */
 int http_feed(http_t *http, const char *data, size_t size, size_t *n_used);
 
-/* Continues after the pause that follows a request. */
+/* Continues after either kind of pause. */
 void http_resume(http_t *http);
+
+/* The value of the first header named `name` (case-insensitive), or NULL; *len gets its length. */
+const char *http_header_find(const http_header_t *headers, size_t n_headers, const char *name,
+                             size_t *len);
 
 #endif

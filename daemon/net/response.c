@@ -21,9 +21,12 @@ static const struct {
     {400, "Bad Request", "bad_request"},
     {404, "Not Found", "not_found"},
     {405, "Method Not Allowed", "method_not_allowed"},
+    {401, "Unauthorized", "unauthorized"},
+    {403, "Forbidden", "forbidden"},
     {408, "Request Timeout", "request_timeout"},
     {413, "Content Too Large", "too_large"},
     {414, "URI Too Long", "uri_too_long"},
+    {429, "Too Many Requests", "too_many_requests"},
     {431, "Request Header Fields Too Large", "headers_too_large"},
     {500, "Internal Server Error", "internal"},
     {503, "Service Unavailable", "overloaded"},
@@ -71,9 +74,20 @@ response_json(response_t *res, int status, const json_t *json)
         return SL_ENOMEM;
     free(res->body);
     res->status = status;
+    res->content_type = NULL;
     res->body = text;
     res->body_size = strlen(text);
     return 0;
+}
+
+void
+response_body(response_t *res, int status, const char *content_type, char *body, size_t size)
+{
+    free(res->body);
+    res->status = status;
+    res->content_type = content_type;
+    res->body = body;
+    res->body_size = size;
 }
 
 int
@@ -118,25 +132,29 @@ format_date(time_t now, char *buf, size_t size)
 int
 response_render(const response_t *res, char **out, size_t *out_size)
 {
-    char head[640];
+    char head[768];
     char date[64];
 
     format_date(time(NULL), date, sizeof date);
 
-    int n =
-        snprintf(head, sizeof head,
-                 "HTTP/1.1 %d %s\r\n"
-                 "Date: %s\r\n"
-                 "Server: slipstream/" SL_VERSION "\r\n"
-                 "%s%s%s"
-                 "%s%s%s"
-                 "%s"
-                 "Content-Length: %zu\r\n"
-                 "\r\n",
-                 res->status, response_reason(res->status), date, res->allow[0] ? "Allow: " : "",
-                 res->allow, res->allow[0] ? "\r\n" : "", res->connection ? "Connection: " : "",
-                 res->connection ? res->connection : "", res->connection ? "\r\n" : "",
-                 res->body ? "Content-Type: application/json\r\n" : "", res->body_size);
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\n"
+                     "Date: %s\r\n"
+                     "Server: slipstream/" SL_VERSION "\r\n"
+                     "%s%s%s"
+                     "%s%s%s"
+                     "%s%s%s"
+                     "%s%s%s"
+                     "Content-Length: %zu\r\n"
+                     "\r\n",
+                     res->status, response_reason(res->status), date,
+                     res->allow[0] ? "Allow: " : "", res->allow, res->allow[0] ? "\r\n" : "",
+                     res->connection ? "Connection: " : "", res->connection ? res->connection : "",
+                     res->connection ? "\r\n" : "", res->authenticate ? "WWW-Authenticate: " : "",
+                     res->authenticate ? res->authenticate : "", res->authenticate ? "\r\n" : "",
+                     res->body ? "Content-Type: " : "",
+                     res->body ? (res->content_type ? res->content_type : "application/json") : "",
+                     res->body ? "\r\n" : "", res->body_size);
     if (n < 0 || (size_t)n >= sizeof head)
         return SL_EARG;
 

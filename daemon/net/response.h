@@ -1,7 +1,7 @@
 /* HTTP responses: a status, a JSON body and a few headers, rendered into one buffer so that a
  * response is one write.
  *
- * Every body is JSON; errors have the one shape {"error":{"kind":..., "message":...}}, with the
+ * Bodies are JSON unless set otherwise (metrics are text); errors have the one shape {"error":{"kind":..., "message":...}}, with the
  * kind named after the status (404 "not_found", 405 "method_not_allowed", ...). Rendering adds
  * Date, Server, Content-Type and Content-Length, and Connection when the connection's fate needs
  * saying. For HEAD the headers are those of GET, the body is left out.
@@ -22,6 +22,8 @@ typedef struct response {
     int status;
     char allow[64];         /* the Allow header (405), or "" for none */
     const char *connection; /* the Connection header ("close", "keep-alive"), or NULL */
+    const char *authenticate; /* the WWW-Authenticate header (401), or NULL */
+    const char *content_type; /* NULL: application/json */
     bool is_head;           /* render the headers only */
     /* private */
     char *body; /* compact JSON, or NULL for no body */
@@ -33,6 +35,9 @@ void response_fini(response_t *res);
 
 /* Sets the status and the body, `json` rendered compact; the caller keeps its reference. */
 int response_json(response_t *res, int status, const json_t *json);
+
+/* Sets the status and a body of any type, taking ownership of `body` (malloc'd). */
+void response_body(response_t *res, int status, const char *content_type, char *body, size_t size);
 
 /* Sets an error status with the JSON error body; the kind comes from the status. */
 int response_error(response_t *res, int status, const char *fmt, ...)

@@ -59,8 +59,13 @@ perturbed(config_t *cfg)
     cfg->listen.port = 1;
     cfg->max_connections = 7;
     cfg->max_header_size = 999;
+    cfg->max_body_size = 5;
+    cfg->max_pipelined_requests = 2;
     cfg->idle_timeout_ms = 11;
     cfg->header_timeout_ms = 12;
+    cfg->body_timeout_ms = 13;
+    cfg->min_body_rate = 0;
+    strcpy(cfg->admin_token_file.text, "/run/token");
     cfg->log_level = CONFIG_LEVEL_DEBUG;
 }
 
@@ -77,6 +82,11 @@ START_TEST(test_config_defaults_are_documented_values)
     ck_assert_uint_eq(cfg.max_header_size, 16384);
     ck_assert_uint_eq(cfg.idle_timeout_ms, 60000);
     ck_assert_uint_eq(cfg.header_timeout_ms, 10000);
+    ck_assert_uint_eq(cfg.max_body_size, 67108864);
+    ck_assert_uint_eq(cfg.max_pipelined_requests, 16);
+    ck_assert_uint_eq(cfg.body_timeout_ms, 30000);
+    ck_assert_uint_eq(cfg.min_body_rate, 1024);
+    ck_assert_str_eq(cfg.admin_token_file.text, "");
     ck_assert_int_eq(cfg.log_level, CONFIG_LEVEL_INFO);
 }
 END_TEST
@@ -113,7 +123,9 @@ START_TEST(test_config_example_file_names_every_option)
     char *text = read_text(path);
     char section[64], line[160];
     snprintf(section, sizeof section, "\n[%s]\n", rows[_i].section);
-    snprintf(line, sizeof line, "\n%s = %s\n", rows[_i].name, rows[_i].def);
+    /* An empty default is written "key =", without the trailing blank. */
+    snprintf(line, sizeof line, "\n%s =%s%s\n", rows[_i].name, rows[_i].def[0] ? " " : "",
+             rows[_i].def);
     const char *in_section = strstr(text, section);
     ck_assert_msg(in_section != NULL, "no [%s] in %s", rows[_i].section, path);
     const char *at = strstr(in_section, line);
@@ -155,6 +167,11 @@ START_TEST(test_config_ini_overrides_every_option)
                                 "max_header_size = 4096\n"
                                 "idle_timeout_ms = 1500\n"
                                 "header_timeout_ms = 700\n"
+                                "max_body_size = 4294967296\n"
+                                "max_pipelined_requests = 1\n"
+                                "body_timeout_ms = 800\n"
+                                "min_body_rate = 0\n"
+                                "admin_token_file = tokens/admin token.txt\n"
                                 "\n"
                                 "[log]\n"
                                 "log_level = debug\n",
@@ -167,6 +184,11 @@ START_TEST(test_config_ini_overrides_every_option)
     ck_assert_uint_eq(cfg.max_header_size, 4096);
     ck_assert_uint_eq(cfg.idle_timeout_ms, 1500);
     ck_assert_uint_eq(cfg.header_timeout_ms, 700);
+    ck_assert_uint_eq(cfg.max_body_size, 4294967296u);
+    ck_assert_uint_eq(cfg.max_pipelined_requests, 1);
+    ck_assert_uint_eq(cfg.body_timeout_ms, 800);
+    ck_assert_uint_eq(cfg.min_body_rate, 0);
+    ck_assert_str_eq(cfg.admin_token_file.text, "tokens/admin token.txt");
     ck_assert_int_eq(cfg.log_level, CONFIG_LEVEL_DEBUG);
 }
 END_TEST
@@ -452,6 +474,9 @@ static const struct {
     {{"--help=yes", NULL}, "--help takes no value"},
     {{"--config", "/nonexistent.ini", NULL}, "/nonexistent.ini: No such file or directory"},
     {{"--log-level", "loud", NULL}, "--log-level: 'loud' is not a level"},
+    {{"--admin-token-file", "a\tb", NULL}, "--admin-token-file: control character at position 2"},
+    {{"--max-pipelined-requests", "0", NULL}, "--max-pipelined-requests: 0 is out of range"},
+    {{"--max-body-size", "4294967297", NULL}, "--max-body-size: 4294967297 is out of range"},
 };
 
 START_TEST(test_config_args_errors)
@@ -477,10 +502,11 @@ START_TEST(test_config_help_lists_every_option)
     ck_assert_ptr_nonnull(strstr(text, "--listen HOST:PORT"));
     ck_assert_ptr_nonnull(strstr(text, "--max-header-size N"));
     ck_assert_ptr_nonnull(strstr(text, "--log-level LEVEL"));
+    ck_assert_ptr_nonnull(strstr(text, "--admin-token-file TEXT"));
     for (size_t i = 0; i < N_ROWS; i++) {
         char line[160];
         snprintf(line, sizeof line, "[%s] %s, default %s\n", rows[i].section, rows[i].name,
-                 rows[i].def);
+                 rows[i].def[0] ? rows[i].def : "none");
         ck_assert_msg(strstr(text, line) != NULL, "help lacks '%s'", line);
     }
     free(text);
