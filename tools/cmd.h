@@ -25,6 +25,7 @@ int cmd_compile(int argc, char **argv);
 int cmd_invoke(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_spec(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 
 #endif

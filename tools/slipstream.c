@@ -19,6 +19,7 @@ static const struct command {
     {"invoke", cmd_invoke, "call one exported function with arguments, print its results"},
     {"compile", cmd_compile, "compile a module and report time, throughput and code size"},
     {"spec", cmd_spec, "run WebAssembly spec tests (.wast) through the engine"},
+    {"stream", cmd_stream, "upload a module to the daemon at a set rate, print the overlap"},
     {"validate", cmd_validate, "decode and validate .wasm files"},
 };
 
