@@ -22,7 +22,8 @@ enum option_type {
 
 typedef struct option_row {
     const char *section;
-    const char *name;
+    const char *name; /* field and flag */
+    const char *key;  /* INI key in the section */
     enum option_type type;
     const char *def;
     uint64_t min;
@@ -32,8 +33,8 @@ typedef struct option_row {
 } option_row_t;
 
 static const option_row_t rows[] = {
-#define OPTION(section, name, type, def, min, max, help)                                           \
-    {#section, #name, TYPE_##type, def, min, max, help, offsetof(config_t, name)},
+#define OPTION(section, name, key, type, def, min, max, help)                                           \
+    {#section, #name, #key, TYPE_##type, def, min, max, help, offsetof(config_t, name)},
 #include "options.def"
 #undef OPTION
 };
@@ -106,7 +107,7 @@ static const option_row_t *
 find_row(const char *section, const char *name)
 {
     for (size_t i = 0; i < N_ROWS; i++)
-        if (strcmp(rows[i].section, section) == 0 && strcmp(rows[i].name, name) == 0)
+        if (strcmp(rows[i].section, section) == 0 && strcmp(rows[i].key, name) == 0)
             return &rows[i];
     return NULL;
 }
@@ -623,7 +624,7 @@ config_print_help(FILE *out)
             if (flag[j] == '_')
                 flag[j] = '-';
         fprintf(out, "      %-24s %s\n", flag, rows[i].help);
-        fprintf(out, "      %-24s [%s] %s, default %s\n", "", rows[i].section, rows[i].name,
+        fprintf(out, "      %-24s [%s] %s, default %s\n", "", rows[i].section, rows[i].key,
                 rows[i].def[0] != '\0' ? rows[i].def : "none");
     }
 }

@@ -43,7 +43,7 @@ typedef struct config_string {
 #define CONFIG_CTYPE_STRING config_string_t
 
 typedef struct config {
-#define OPTION(section, name, type, def, min, max, help) CONFIG_CTYPE_##type name;
+#define OPTION(section, name, key, type, def, min, max, help) CONFIG_CTYPE_##type name;
 #include "options.def"
 #undef OPTION
 } config_t;

@@ -110,6 +110,10 @@ daemon_start(daemon_t *daemon)
         LOG(LOG_LEVEL_ERROR, "cannot create the mailbox: %s", uv_strerror(rc));
         return rc;
     }
+    rc = modules_start(&daemon->modules, daemon->loop, &daemon->config, &daemon->mailbox,
+                       &daemon->metrics);
+    if (rc < 0)
+        return rc;
     rc = listener_start(&daemon->listener, daemon->loop, &daemon->config.listen, on_connection,
                             daemon);
     if (rc < 0) {
@@ -139,11 +143,13 @@ daemon_stop(daemon_t *daemon)
      * posted, which frees those requests. */
     if (daemon->stop_workers != NULL)
         daemon->stop_workers(daemon->stop_workers_user);
+    modules_stop_workers(&daemon->modules);
     mailbox_close(&daemon->mailbox);
 }
 
 void
 daemon_fini(daemon_t *daemon)
 {
+    modules_fini(&daemon->modules);
     metrics_fini(&daemon->metrics);
 }

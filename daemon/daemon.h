@@ -2,13 +2,15 @@
  * connections, the metrics, the admin token, the mailbox workers report through, and the order in
  * which they start and stop.
  *
- *   daemon_init --> daemon_start: read the admin token, open the mailbox, bind, listen, log
+ *   daemon_init --> daemon_start: read the admin token, open the mailbox, start the module
+ *                   service (engine, compile pool, executor), bind, listen, log
  *                   "listening on URL", become ready
  *   daemon_stop:    not ready; stop accepting; close every connection (their requests are
- *                   aborted); stop_workers (threads that post to the mailbox); close the mailbox,
- *                   delivering what they posted. The handles finish closing on the loop, after
- *                   which uv_run returns (once the caller's own handles are closed as well).
- *   daemon_fini:    after uv_run has returned: frees the metrics.
+ *                   aborted); stop_workers (threads that post to the mailbox) and the module
+ *                   service's pools; close the mailbox, delivering what they posted. The handles
+ *                   finish closing on the loop, after which uv_run returns (once the caller's own
+ *                   handles are closed as well).
+ *   daemon_fini:    after uv_run has returned: frees the registry, the engine, the metrics.
  *
  * Ownership: daemon_t embeds its handles, so it must not move between daemon_start and the return
  * of uv_run after daemon_stop. It copies the config_t it is given; extra_routes must outlive it.
@@ -28,6 +30,7 @@
 #include "listener.h"
 #include "mailbox.h"
 #include "metrics.h"
+#include "modules.h"
 
 struct route;
 
@@ -49,6 +52,7 @@ typedef struct daemon {
     /* loop thread */
     metrics_t metrics;
     mailbox_t mailbox;
+    modules_t modules; /* engine, pools, registry: the module API (modules.h) */
     /* private */
     conn_options_t conn_options;
     bool is_full; /* max_connections reached and not yet gone below: warned once */

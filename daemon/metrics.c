@@ -8,15 +8,19 @@
 
 #include "slipstream.h"
 
+static const double buckets[METRICS_N_BUCKETS] = METRICS_BUCKETS;
+
 struct metric_series {
     metric_series_t *next;
-    uint64_t value;
+    uint64_t value;                       /* a histogram's count */
+    uint64_t bucket[METRICS_N_BUCKETS];   /* histograms: observations <= each bound, not summed */
+    double sum;                           /* histograms: of the observations */
     char labels[]; /* rendered: route="/healthz",status="200"; "" when unlabelled */
 };
 
 static const struct {
     const char *name;
-    const char *type; /* "counter", "gauge" */
+    const char *type; /* "COUNTER", "GAUGE", "HISTOGRAM" */
     const char *labels;
     const char *help;
 } rows[] = {
@@ -124,6 +128,21 @@ metrics_set(metrics_t *m, metric_id_t id, const char *const *labels, uint64_t va
         s->value = value;
 }
 
+void
+metrics_observe(metrics_t *m, metric_id_t id, const char *const *labels, double seconds)
+{
+    metric_series_t *s = find_or_add(m, id, labels);
+    if (s == NULL)
+        return;
+    s->value++;
+    s->sum += seconds;
+    for (size_t i = 0; i < METRICS_N_BUCKETS; i++)
+        if (seconds <= buckets[i]) {
+            s->bucket[i]++;
+            break;
+        }
+}
+
 uint64_t
 metrics_get(const metrics_t *m, metric_id_t id, const char *const *values)
 {
@@ -132,6 +151,30 @@ metrics_get(const metrics_t *m, metric_id_t id, const char *const *values)
         return 0;
     const metric_series_t *s = find(m, id, labels);
     return s != NULL ? s->value : 0;
+}
+
+/* The _bucket lines are cumulative, as the format requires; le joins the series' own labels. */
+static void
+render_histogram(FILE *f, const char *name, const metric_series_t *s)
+{
+    static const uint64_t no_buckets[METRICS_N_BUCKETS];
+    const char *labels = s != NULL ? s->labels : ""; /* NULL: never observed, unlabelled */
+    const uint64_t *bucket = s != NULL ? s->bucket : no_buckets;
+    uint64_t count = s != NULL ? s->value : 0;
+    double sum = s != NULL ? s->sum : 0;
+    const char *sep = labels[0] ? "," : "";
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < METRICS_N_BUCKETS; i++) {
+        cumulative += bucket[i];
+        fprintf(f, "slipstream_%s_bucket{%s%sle=\"%g\"} %llu\n", name, labels, sep, buckets[i],
+                (unsigned long long)cumulative);
+    }
+    fprintf(f, "slipstream_%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep,
+            (unsigned long long)count);
+    fprintf(f, "slipstream_%s_sum%s%s%s %.9g\n", name, labels[0] ? "{" : "", labels,
+            labels[0] ? "}" : "", sum);
+    fprintf(f, "slipstream_%s_count%s%s%s %llu\n", name, labels[0] ? "{" : "", labels,
+            labels[0] ? "}" : "", (unsigned long long)count);
 }
 
 int
@@ -143,13 +186,23 @@ metrics_render(const metrics_t *m, char **out, size_t *out_size)
     if (f == NULL)
         return SL_ENOMEM;
     for (size_t i = 0; i < METRIC_COUNT; i++) {
+        bool is_histogram = rows[i].type[0] == 'H';
         fprintf(f, "# HELP slipstream_%s %s\n# TYPE slipstream_%s %s\n", rows[i].name,
-                rows[i].help, rows[i].name, rows[i].type[0] == 'C' ? "counter" : "gauge");
-        if (m->series[i] == NULL && rows[i].labels[0] == '\0')
-            fprintf(f, "slipstream_%s 0\n", rows[i].name);
-        for (const metric_series_t *s = m->series[i]; s != NULL; s = s->next)
-            fprintf(f, "slipstream_%s%s%s%s %llu\n", rows[i].name, s->labels[0] ? "{" : "",
-                    s->labels, s->labels[0] ? "}" : "", (unsigned long long)s->value);
+                rows[i].help, rows[i].name,
+                is_histogram ? "histogram" : rows[i].type[0] == 'C' ? "counter" : "gauge");
+        if (m->series[i] == NULL && rows[i].labels[0] == '\0') {
+            if (is_histogram)
+                render_histogram(f, rows[i].name, NULL);
+            else
+                fprintf(f, "slipstream_%s 0\n", rows[i].name);
+        }
+        for (const metric_series_t *s = m->series[i]; s != NULL; s = s->next) {
+            if (is_histogram)
+                render_histogram(f, rows[i].name, s);
+            else
+                fprintf(f, "slipstream_%s%s%s%s %llu\n", rows[i].name, s->labels[0] ? "{" : "",
+                        s->labels, s->labels[0] ? "}" : "", (unsigned long long)s->value);
+        }
     }
     bool is_ok = !ferror(f);
     if (fclose(f) != 0 || !is_ok) {

@@ -7,7 +7,9 @@
 #include <strings.h>
 
 #include "admin.h"
+#include "invoke.h"
 #include "metrics.h"
+#include "modules.h"
 
 static void handle_healthz(daemon_t *daemon, const route_t *route, request_t *req);
 static void handle_readyz(daemon_t *daemon, const route_t *route, request_t *req);
@@ -21,6 +23,12 @@ static const route_t routes[] = {
     {"/healthz", GET_HEAD, ADMIN_ALWAYS, handle_healthz, NULL},
     {"/readyz", GET_HEAD, ADMIN_ALWAYS, handle_readyz, NULL},
     {"/metrics", GET_HEAD, ADMIN_ALWAYS, handle_metrics, NULL},
+    {"/v1/modules", GET_HEAD, ADMIN_ALWAYS, modules_list_start, NULL},
+    {"/v1/modules/{name}", GET_HEAD | ROUTE_METHOD(HTTP_PUT) | ROUTE_METHOD(HTTP_DELETE),
+     ADMIN_ALWAYS, modules_one_start, NULL},
+    {"/v1/modules/{name}/timeline", GET_HEAD, ADMIN_ALWAYS, modules_timeline_start, NULL},
+    {"/v1/modules/{name}/invoke/{export}", ROUTE_METHOD(HTTP_POST), ADMIN_ALWAYS, invoke_start,
+     NULL},
 };
 
 #define N_ROUTES (sizeof routes / sizeof routes[0])

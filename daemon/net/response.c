@@ -18,6 +18,8 @@ static const struct {
 } statuses[] = {
     {100, "Continue", NULL},
     {200, "OK", NULL},
+    {201, "Created", NULL},
+    {204, "No Content", NULL},
     {400, "Bad Request", "bad_request"},
     {404, "Not Found", "not_found"},
     {405, "Method Not Allowed", "method_not_allowed"},
@@ -26,6 +28,7 @@ static const struct {
     {408, "Request Timeout", "request_timeout"},
     {413, "Content Too Large", "too_large"},
     {414, "URI Too Long", "uri_too_long"},
+    {422, "Unprocessable Content", "unprocessable"},
     {429, "Too Many Requests", "too_many_requests"},
     {431, "Request Header Fields Too Large", "headers_too_large"},
     {500, "Internal Server Error", "internal"},
@@ -136,6 +139,10 @@ response_render(const response_t *res, char **out, size_t *out_size)
     char date[64];
 
     format_date(time(NULL), date, sizeof date);
+    char length[48] = "";
+    /* RFC 9110 8.6: a 204 has no body and no Content-Length. */
+    if (res->status != 204)
+        snprintf(length, sizeof length, "Content-Length: %zu\r\n", res->body_size);
 
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %d %s\r\n"
@@ -145,7 +152,7 @@ response_render(const response_t *res, char **out, size_t *out_size)
                      "%s%s%s"
                      "%s%s%s"
                      "%s%s%s"
-                     "Content-Length: %zu\r\n"
+                     "%s"
                      "\r\n",
                      res->status, response_reason(res->status), date,
                      res->allow[0] ? "Allow: " : "", res->allow, res->allow[0] ? "\r\n" : "",
@@ -154,7 +161,8 @@ response_render(const response_t *res, char **out, size_t *out_size)
                      res->authenticate ? res->authenticate : "", res->authenticate ? "\r\n" : "",
                      res->body ? "Content-Type: " : "",
                      res->body ? (res->content_type ? res->content_type : "application/json") : "",
-                     res->body ? "\r\n" : "", res->body_size);
+                     res->body ? "\r\n" : "",
+                     length);
     if (n < 0 || (size_t)n >= sizeof head)
         return SL_EARG;
 

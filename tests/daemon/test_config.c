@@ -14,9 +14,10 @@
 static const struct {
     const char *section;
     const char *name;
+    const char *key;
     const char *def;
 } rows[] = {
-#define OPTION(section, name, type, def, min, max, help) {#section, #name, def},
+#define OPTION(section, name, key, type, def, min, max, help) {#section, #name, #key, def},
 #include "options.def"
 #undef OPTION
 };
@@ -124,14 +125,14 @@ START_TEST(test_config_example_file_names_every_option)
     char section[64], line[160];
     snprintf(section, sizeof section, "\n[%s]\n", rows[_i].section);
     /* An empty default is written "key =", without the trailing blank. */
-    snprintf(line, sizeof line, "\n%s =%s%s\n", rows[_i].name, rows[_i].def[0] ? " " : "",
+    snprintf(line, sizeof line, "\n%s =%s%s\n", rows[_i].key, rows[_i].def[0] ? " " : "",
              rows[_i].def);
     const char *in_section = strstr(text, section);
     ck_assert_msg(in_section != NULL, "no [%s] in %s", rows[_i].section, path);
     const char *at = strstr(in_section, line);
     const char *next_section = strstr(in_section + 1, "\n[");
     ck_assert_msg(at != NULL && (next_section == NULL || at < next_section),
-                  "no '%s = %s' in [%s] of %s", rows[_i].name, rows[_i].def, rows[_i].section,
+                  "no '%s = %s' in [%s] of %s", rows[_i].key, rows[_i].def, rows[_i].section,
                   path);
     free(text);
 }
@@ -143,7 +144,7 @@ START_TEST(test_config_doc_names_every_option)
     ck_assert_ptr_nonnull(path);
     char *text = read_text(path);
     char key[80], def[80];
-    snprintf(key, sizeof key, "`%s`", rows[_i].name);
+    snprintf(key, sizeof key, "`%s`", rows[_i].key);
     snprintf(def, sizeof def, "`%s`", rows[_i].def);
     ck_assert_msg(strstr(text, key) != NULL, "%s does not document %s", path, key);
     ck_assert_msg(strstr(text, def) != NULL, "%s does not give the default %s", path, def);
@@ -505,7 +506,7 @@ START_TEST(test_config_help_lists_every_option)
     ck_assert_ptr_nonnull(strstr(text, "--admin-token-file TEXT"));
     for (size_t i = 0; i < N_ROWS; i++) {
         char line[160];
-        snprintf(line, sizeof line, "[%s] %s, default %s\n", rows[i].section, rows[i].name,
+        snprintf(line, sizeof line, "[%s] %s, default %s\n", rows[i].section, rows[i].key,
                  rows[i].def[0] ? rows[i].def : "none");
         ck_assert_msg(strstr(text, line) != NULL, "help lacks '%s'", line);
     }

@@ -1,0 +1,243 @@
+/* The module service's life and its small handlers: list, inspect, delete, timeline (see
+ * modules.h). */
+#include "modules.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "invoke.h"
+#include "log.h"
+#include "routes.h"
+#include "session.h"
+
+/* Executor threads run wasm: the engine's stack check needs room below it to trap in time. */
+#define EXECUTOR_STACK_SIZE (8u << 20)
+
+static unsigned
+cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+int
+modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox_t *mailbox,
+              metrics_t *metrics)
+{
+    memset(m, 0, sizeof *m);
+    m->loop = loop;
+    m->config = config;
+    m->mailbox = mailbox;
+    m->metrics = metrics;
+    registry_init(&m->registry);
+    m->is_started = true;
+
+    char why[200] = "";
+    int rc = sl_cpu_check(why, sizeof why);
+    if (rc == 0)
+        rc = sl_engine_new(NULL, &m->engine);
+    if (rc < 0) {
+        LOG(LOG_LEVEL_ERROR, "cannot create the wasm engine: %s%s%s", sl_strerror(rc),
+            why[0] ? ": " : "", why);
+        return rc;
+    }
+    unsigned n = config->compile_threads ? (unsigned)config->compile_threads : cpus();
+    rc = sl_compile_pool_new(m->engine, n, &m->pool);
+    if (rc < 0) {
+        LOG(LOG_LEVEL_ERROR, "cannot start %u compile threads: %s", n, sl_strerror(rc));
+        return rc;
+    }
+    n = config->invoke_threads ? (unsigned)config->invoke_threads : cpus();
+    rc = executor_start(&m->executor, n, EXECUTOR_STACK_SIZE);
+    if (rc < 0) {
+        LOG(LOG_LEVEL_ERROR, "cannot start %u executor threads: %s", n, strerror(-rc));
+        return rc;
+    }
+    uv_timer_init(loop, &m->drain_timer);
+    m->has_timer = true;
+    return 0;
+}
+
+void
+modules_stop_workers(modules_t *m)
+{
+    if (!m->is_started)
+        return;
+    /* The pool's threads run what is queued (jobs of aborted uploads return at once), and each
+     * compilation's done callback posts to the mailbox before the join returns. */
+    sl_compile_pool_free(m->pool);
+    m->pool = NULL;
+    executor_stop(&m->executor);
+    if (m->has_timer) {
+        m->has_timer = false;
+        uv_close((uv_handle_t *)&m->drain_timer, NULL); /* embedded: the daemon outlives uv_run */
+    }
+}
+
+void
+modules_fini(modules_t *m)
+{
+    if (!m->is_started)
+        return;
+    registry_fini(&m->registry);
+    if (m->engine != NULL)
+        sl_engine_free(m->engine); /* after every module: the registry held the last references */
+    m->engine = NULL;
+    m->is_started = false;
+}
+
+static void
+on_drain_timer(uv_timer_t *timer)
+{
+    modules_t *m = timer->data;
+    session_drain(m);
+    if (m->paused == NULL)
+        uv_timer_stop(&m->drain_timer);
+}
+
+void
+modules_watch_paused(modules_t *m)
+{
+    if (!m->has_timer || uv_is_active((uv_handle_t *)&m->drain_timer))
+        return;
+    m->drain_timer.data = m;
+    uv_timer_start(&m->drain_timer, on_drain_timer, 2, 2);
+}
+
+bool
+modules_name_ok(const char *name, size_t len)
+{
+    if (len == 0 || len > MODULES_MAX_NAME)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+void
+modules_reply_json(request_t *req, int status, json_t *json)
+{
+    /* 15 digits: timeline milliseconds (3 decimals) print as 12.345, not 12.345000000000001. */
+    char *text = json != NULL ? json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+    response_t res;
+    response_init(&res);
+    if (text != NULL) {
+        response_body(&res, status, NULL, text, strlen(text));
+        request_reply(req, &res);
+    } else {
+        request_reply_error(req, 500, "out of memory");
+    }
+    response_fini(&res);
+    json_decref(json);
+}
+
+void
+modules_reply_error(request_t *req, int status, const char *code, json_t *extra, const char *fmt,
+                    ...)
+{
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    /* Messages may quote client input; jansson takes UTF-8 only, so keep them ASCII. */
+    for (char *p = message; *p != '\0'; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            *p = '?';
+    json_t *error = json_pack("{s:s,s:s,s:s}", "kind", response_kind(status), "code", code,
+                              "message", message);
+    if (error != NULL && extra != NULL)
+        json_object_update(error, extra);
+    json_decref(extra);
+    modules_reply_json(req, status, error != NULL ? json_pack("{s:o}", "error", error) : NULL);
+}
+
+/* The entry of the request's {name}, or NULL after answering 404. */
+static registry_entry_t *
+find_or_404(modules_t *m, request_t *req)
+{
+    const char *name = req->params[0].at;
+    size_t len = req->params[0].len;
+    registry_entry_t *e = modules_name_ok(name, len) ? registry_find(&m->registry, name, len)
+                                                     : NULL;
+    if (e == NULL)
+        modules_reply_error(req, 404, "unknown_module", NULL, "no module named '%.*s'",
+                            (int)(len > 128 ? 128 : len), name);
+    return e;
+}
+
+void
+modules_list_start(daemon_t *daemon, const route_t *route, request_t *req)
+{
+    modules_t *m = &daemon->modules;
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < registry_count(&m->registry); i++) {
+        const registry_entry_t *e = registry_at(&m->registry, i);
+        json_array_append_new(list, json_pack("{s:s,s:I,s:s}", "name", e->name, "size",
+                                              (json_int_t)e->size, "sha256", e->sha256));
+    }
+    modules_reply_json(req, 200, list != NULL ? json_pack("{s:o}", "modules", list) : NULL);
+}
+
+void
+modules_one_start(daemon_t *daemon, const route_t *route, request_t *req)
+{
+    modules_t *m = &daemon->modules;
+    if (req->method == HTTP_PUT) {
+        session_start(m, req);
+        return;
+    }
+    registry_entry_t *e = find_or_404(m, req);
+    if (e == NULL)
+        return;
+    if (req->method == HTTP_DELETE) {
+        registry_remove(&m->registry, e->name, strlen(e->name));
+        metrics_set(m->metrics, METRIC_modules, NULL, registry_count(&m->registry));
+        response_t res;
+        response_init(&res);
+        res.status = 204;
+        request_reply(req, &res);
+        response_fini(&res);
+        return;
+    }
+    modules_reply_json(req, 200, registry_entry_json(e));
+}
+
+/* True when the query string has format=trace. */
+static bool
+wants_trace(const request_t *req)
+{
+    const char *q = strchr(req->target, '?');
+    if (q == NULL)
+        return false;
+    for (const char *p = q + 1; *p != '\0';) {
+        size_t len = strcspn(p, "&#");
+        if (len == 12 && strncmp(p, "format=trace", 12) == 0)
+            return true;
+        p += len;
+        if (*p != '&')
+            break;
+        p++;
+    }
+    return false;
+}
+
+void
+modules_timeline_start(daemon_t *daemon, const route_t *route, request_t *req)
+{
+    registry_entry_t *e = find_or_404(&daemon->modules, req);
+    if (e == NULL)
+        return;
+    if (wants_trace(req))
+        modules_reply_json(req, 200, timeline_trace(&e->timeline, e->name));
+    else
+        modules_reply_json(req, 200, timeline_json(&e->timeline));
+}

@@ -1,0 +1,93 @@
+/* The module service: what the module API runs on, and its small handlers.
+ *
+ *   engine         one sl_engine_t for every module of the daemon
+ *   compile pool   [compile] threads engine threads; uploads feed it (stream/session.h)
+ *   executor       [invoke] threads with large stacks; invocations run there (invoke.h)
+ *   registry       name -> serving version (registry.h); loop thread only
+ *   drain timer    resumes uploads paused for backpressure (see below)
+ *
+ * Backpressure: an upload whose queued bodies exceed [compile] queue_depth pauses its request
+ * (the connection stops reading). The compile pool reports only whole compilations, so a 2 ms
+ * repeating timer, running only while some upload is paused, resumes each paused upload once
+ * its queue has drained to half the depth. Polling costs nothing while nothing is paused and
+ * keeps the pool free of any knowledge of HTTP.
+ *
+ * Endpoints here: GET /v1/modules (list), GET/DELETE /v1/modules/{name}, GET
+ * /v1/modules/{name}/timeline[?format=trace]; PUT /v1/modules/{name} is session_start and POST
+ * .../invoke/{export} is invoke_start.
+ *
+ * Ownership: modules_t is embedded in daemon_t. modules_start creates the engine, pool and
+ * executor; modules_stop_workers (after every request was aborted) frees the pool, whose threads
+ * finish or abandon their jobs first, and stops the executor, so that nothing posts to the
+ * mailbox afterwards; modules_fini (after uv_run) frees the registry and the engine.
+ * Threading: loop thread only, except the engine, pool and executor, which are thread-safe.
+ * Errors: modules_start returns 0 or a negative SL_E* code or -errno and logs it.
+ */
+#ifndef SL_MODULES_H
+#define SL_MODULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "config.h"
+#include "executor.h"
+#include "mailbox.h"
+#include "metrics.h"
+#include "registry.h"
+#include "slipstream.h"
+
+struct daemon;
+struct route;
+struct request;
+typedef struct session session_t;
+
+enum {
+    MODULES_MAX_NAME = 128, /* bytes of a module name: [A-Za-z0-9._-] */
+};
+
+typedef struct modules {
+    /* read-only after modules_start */
+    uv_loop_t *loop;
+    const config_t *config;
+    mailbox_t *mailbox;
+    metrics_t *metrics;
+    sl_engine_t *engine;
+    sl_compile_pool_t *pool;
+    executor_t executor;
+    /* loop thread */
+    registry_t registry;
+    session_t *paused;       /* uploads paused for backpressure, linked by session.next_paused */
+    uint64_t n_invocations;  /* from request start to answer: [invoke] max_concurrent */
+    /* private */
+    uv_timer_t drain_timer;
+    bool has_timer;
+    bool is_started;
+} modules_t;
+
+int modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox_t *mailbox,
+                  metrics_t *metrics);
+void modules_stop_workers(modules_t *m);
+void modules_fini(modules_t *m);
+
+/* True for a usable module name: 1..MODULES_MAX_NAME bytes of [A-Za-z0-9._-]. */
+bool modules_name_ok(const char *name, size_t len);
+
+/* Starts the drain timer if it is not running (session.c pauses an upload). */
+void modules_watch_paused(modules_t *m);
+
+/* Route handlers (routes.c lists them). */
+void modules_list_start(struct daemon *daemon, const struct route *route, struct request *req);
+void modules_one_start(struct daemon *daemon, const struct route *route, struct request *req);
+void modules_timeline_start(struct daemon *daemon, const struct route *route,
+                            struct request *req);
+
+/* Replies with `json` (taking the reference); 500 when it is NULL. */
+void modules_reply_json(struct request *req, int status, json_t *json);
+
+/* Replies with an error: {"error":{"kind","code","message", ...extra}}; `extra` (may be NULL) is
+ * an object whose members join the error, its reference taken. */
+void modules_reply_error(struct request *req, int status, const char *code, json_t *extra,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#endif

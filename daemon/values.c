@@ -1,0 +1,253 @@
+/* JSON <-> wasm values (see values.h). */
+#include "values.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *
+value_type_name(uint8_t type)
+{
+    switch (type) {
+    case SL_I32:
+        return "i32";
+    case SL_I64:
+        return "i64";
+    case SL_F32:
+        return "f32";
+    case SL_F64:
+        return "f64";
+    case SL_V128:
+        return "v128";
+    case SL_FUNCREF:
+        return "funcref";
+    case SL_EXTERNREF:
+        return "externref";
+    }
+    return "?";
+}
+
+/* IEEE layouts: sign bit, exponent all ones for inf/NaN, the quiet bit at the top of the
+ * mantissa. `canonical` is the quiet bit alone: the NaN that prints as plain "nan". */
+typedef struct float_layout {
+    unsigned bits;
+    uint64_t sign;
+    uint64_t exponent;
+    uint64_t mantissa;
+    uint64_t canonical;
+} float_layout_t;
+
+static const float_layout_t f32_layout = {32, UINT64_C(0x80000000), UINT64_C(0x7f800000),
+                                          UINT64_C(0x007fffff), UINT64_C(0x00400000)};
+static const float_layout_t f64_layout = {64, UINT64_C(0x8000000000000000),
+                                          UINT64_C(0x7ff0000000000000),
+                                          UINT64_C(0x000fffffffffffff),
+                                          UINT64_C(0x0008000000000000)};
+
+/* "nan", "-inf", "nan:0x1": the bit pattern of a named value; false for any other text. */
+static bool
+float_from_name(const char *text, const float_layout_t *l, uint64_t *bits)
+{
+    uint64_t sign = 0;
+    if (text[0] == '-') {
+        sign = l->sign;
+        text++;
+    } else if (text[0] == '+') {
+        text++;
+    }
+    if (strcmp(text, "inf") == 0 || strcmp(text, "infinity") == 0) {
+        *bits = sign | l->exponent;
+        return true;
+    }
+    if (strcmp(text, "nan") == 0) {
+        *bits = sign | l->exponent | l->canonical;
+        return true;
+    }
+    if (strncmp(text, "nan:0x", 6) == 0 && text[6] != '\0' &&
+        strspn(text + 6, "0123456789abcdefABCDEF") == strlen(text + 6)) {
+        errno = 0;
+        unsigned long long payload = strtoull(text + 6, NULL, 16);
+        /* spec text format: a payload is non-zero and fits the mantissa */
+        if (errno != 0 || payload == 0 || (payload & ~l->mantissa) != 0)
+            return false;
+        *bits = sign | l->exponent | payload;
+        return true;
+    }
+    return false;
+}
+
+/* A float as JSON text: a name for inf and NaN, else the shortest decimal that reads back to the
+ * same bits (`min_digits`..`max_digits` significant digits: 6..9 for f32, 15..17 for f64). */
+static void
+format_float(uint64_t bits, const float_layout_t *l, double value, char *buf, size_t size)
+{
+    if ((bits & l->exponent) == l->exponent) {
+        const char *sign = bits & l->sign ? "-" : "";
+        uint64_t payload = bits & l->mantissa;
+        if (payload == 0)
+            snprintf(buf, size, "\"%sinf\"", sign);
+        else if (payload == l->canonical)
+            snprintf(buf, size, "\"%snan\"", sign);
+        else
+            snprintf(buf, size, "\"%snan:0x%" PRIx64 "\"", sign, payload);
+        return;
+    }
+    int digits = l->bits == 32 ? 6 : 15, max_digits = l->bits == 32 ? 9 : 17;
+    for (; digits <= max_digits; digits++) {
+        snprintf(buf, size, "%.*g", digits, value);
+        double back = strtod(buf, NULL);
+        if (l->bits == 32 ? (float)back == (float)value : back == value)
+            break;
+    }
+}
+
+static int
+fail(char *why, size_t why_size, const char *what, uint8_t type)
+{
+    snprintf(why, why_size, "%s for %s", what, value_type_name(type));
+    return SL_EARG;
+}
+
+static int
+parse_decimal_i64(const char *text, int64_t *out)
+{
+    const char *digits = text + (text[0] == '-');
+    if (digits[0] == '\0' || strspn(digits, "0123456789") != strlen(digits))
+        return SL_EARG;
+    errno = 0;
+    if (text[0] == '-') {
+        long long v = strtoll(text, NULL, 10);
+        if (errno != 0)
+            return SL_EARG;
+        *out = v;
+    } else {
+        unsigned long long v = strtoull(text, NULL, 10);
+        if (errno != 0)
+            return SL_EARG;
+        *out = (int64_t)v; /* 2^63..2^64-1 are the same bits, read unsigned */
+    }
+    return 0;
+}
+
+static int
+hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int
+value_from_json(const json_t *json, uint8_t type, sl_value_t *out, char *why, size_t why_size)
+{
+    memset(out, 0, sizeof *out);
+    out->type = type;
+    switch (type) {
+    case SL_I32: {
+        if (!json_is_integer(json))
+            return fail(why, why_size, "expected an integer", type);
+        json_int_t v = json_integer_value(json);
+        if (v < INT32_MIN || v > (json_int_t)UINT32_MAX)
+            return fail(why, why_size, "integer out of range", type);
+        out->of.i32 = (int32_t)(uint32_t)v;
+        return 0;
+    }
+    case SL_I64:
+        if (json_is_integer(json)) {
+            out->of.i64 = json_integer_value(json);
+            return 0;
+        }
+        if (!json_is_string(json) || parse_decimal_i64(json_string_value(json), &out->of.i64) < 0)
+            return fail(why, why_size, "expected a decimal string", type);
+        return 0;
+    case SL_F32:
+    case SL_F64: {
+        const float_layout_t *l = type == SL_F32 ? &f32_layout : &f64_layout;
+        uint64_t bits;
+        if (json_is_number(json)) {
+            double d = json_number_value(json);
+            if (type == SL_F32) {
+                float f = (float)d;
+                uint32_t b;
+                memcpy(&b, &f, sizeof b);
+                out->of.f32 = b;
+            } else {
+                memcpy(&out->of.f64, &d, sizeof d);
+            }
+            return 0;
+        }
+        if (!json_is_string(json) || !float_from_name(json_string_value(json), l, &bits))
+            return fail(why, why_size, "expected a number, \"nan\", \"inf\" or \"nan:0x...\"",
+                        type);
+        if (type == SL_F32)
+            out->of.f32 = (uint32_t)bits;
+        else
+            out->of.f64 = bits;
+        return 0;
+    }
+    case SL_V128: {
+        const char *text = json_is_string(json) ? json_string_value(json) : NULL;
+        if (text == NULL || strlen(text) != 32)
+            return fail(why, why_size, "expected 32 hex digits", type);
+        for (int i = 0; i < 16; i++) {
+            int hi = hex_digit(text[2 * i]), lo = hex_digit(text[2 * i + 1]);
+            if (hi < 0 || lo < 0)
+                return fail(why, why_size, "expected 32 hex digits", type);
+            out->of.v128[i] = (uint8_t)(hi << 4 | lo);
+        }
+        return 0;
+    }
+    case SL_FUNCREF:
+    case SL_EXTERNREF:
+        if (!json_is_null(json))
+            return fail(why, why_size, "only null references can be passed", type);
+        return 0;
+    }
+    return fail(why, why_size, "unsupported type", type);
+}
+
+void
+value_format(const sl_value_t *v, char *buf, size_t size)
+{
+    switch (v->type) {
+    case SL_I32:
+        snprintf(buf, size, "%" PRId32, v->of.i32);
+        return;
+    case SL_I64:
+        snprintf(buf, size, "\"%" PRId64 "\"", v->of.i64);
+        return;
+    case SL_F32: {
+        float f;
+        memcpy(&f, &v->of.f32, sizeof f);
+        format_float(v->of.f32, &f32_layout, (double)f, buf, size);
+        return;
+    }
+    case SL_F64: {
+        double d;
+        memcpy(&d, &v->of.f64, sizeof d);
+        format_float(v->of.f64, &f64_layout, d, buf, size);
+        return;
+    }
+    case SL_V128:
+        if (size < 35)
+            break;
+        buf[0] = '"';
+        for (int i = 0; i < 16; i++)
+            snprintf(buf + 1 + 2 * i, 3, "%02x", v->of.v128[i]);
+        snprintf(buf + 33, size - 33, "\"");
+        return;
+    case SL_FUNCREF:
+        snprintf(buf, size, "%s", v->of.funcref == NULL ? "null" : "\"funcref\"");
+        return;
+    case SL_EXTERNREF:
+        snprintf(buf, size, "%s", v->of.externref == NULL ? "null" : "\"externref\"");
+        return;
+    }
+    snprintf(buf, size, "null");
+}

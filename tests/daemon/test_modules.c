@@ -1,0 +1,868 @@
+/* modules_suite: the module API of slipstreamd against the real daemon (SLIPSTREAMD) on
+ * 127.0.0.1:0: uploads compiled while they stream (also throttled, chunked, cut off), invocations
+ * with lossless values, traps and deadlines, replacement, errors with their detail, limits,
+ * concurrency, timelines, trace events and metrics. Modules are written in WAT and converted with
+ * wat2wasm (SL_WAT2WASM) at test time. Each test starts its own daemon and ends by stopping it
+ * cleanly (status 0, only log lines on stderr: a sanitizer's report fails the test). */
+#include <arpa/inet.h>
+#include <check.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "suite.h"
+#include "wat.h"
+
+/* ---- the daemon ------------------------------------------------------------------------------ */
+
+typedef struct daemon_proc {
+    pid_t pid;
+    int err_fd;
+    unsigned port;
+    char log[65536];
+    size_t log_len;
+} daemon_proc_t;
+
+static daemon_proc_t proc;
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool
+read_log(daemon_proc_t *p, int timeout_ms)
+{
+    struct pollfd pfd = {.fd = p->err_fd, .events = POLLIN};
+    if (poll(&pfd, 1, timeout_ms) <= 0)
+        return false;
+    ssize_t n = read(p->err_fd, p->log + p->log_len, sizeof p->log - 1 - p->log_len);
+    if (n <= 0)
+        return false;
+    p->log_len += (size_t)n;
+    p->log[p->log_len] = '\0';
+    return true;
+}
+
+/* Starts slipstreamd on a free port with `extra` flags and waits for its "listening on" line. */
+static void
+start(const char *const extra[])
+{
+    static const char mark[] = "listening on http://127.0.0.1:";
+    const char *exe = getenv("SLIPSTREAMD");
+    ck_assert_msg(exe != NULL, "SLIPSTREAMD is not set");
+    char *argv[32] = {(char *)exe, "--listen", "127.0.0.1:0"};
+    int argc = 3;
+    for (int i = 0; extra != NULL && extra[i] != NULL; i++)
+        argv[argc++] = (char *)extra[i];
+    argv[argc] = NULL;
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    memset(&proc, 0, sizeof proc);
+    proc.pid = fork();
+    ck_assert_int_ge(proc.pid, 0);
+    if (proc.pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv(exe, argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    proc.err_fd = fds[0];
+    double deadline = now_s() + 10;
+    for (;;) {
+        const char *at = strstr(proc.log, mark);
+        if (at != NULL && strchr(at, '\n') != NULL) {
+            proc.port = (unsigned)strtoul(at + strlen(mark), NULL, 10);
+            break;
+        }
+        ck_assert_msg(now_s() < deadline, "no 'listening on' line in: %s", proc.log);
+        if (!read_log(&proc, 100)) {
+            int status;
+            ck_assert_msg(waitpid(proc.pid, &status, WNOHANG) == 0, "exited: %s", proc.log);
+        }
+    }
+}
+
+/* SIGTERM, then status 0 within 10 s and nothing but log lines on stderr. */
+static void
+stop(void)
+{
+    ck_assert_int_eq(kill(proc.pid, SIGTERM), 0);
+    double deadline = now_s() + 10;
+    int status = 0;
+    while (waitpid(proc.pid, &status, WNOHANG) != proc.pid) {
+        if (now_s() > deadline) {
+            kill(proc.pid, SIGKILL);
+            waitpid(proc.pid, &status, 0);
+            ck_abort_msg("slipstreamd did not stop; log: %s", proc.log);
+        }
+        read_log(&proc, 20);
+    }
+    proc.pid = 0;
+    while (read_log(&proc, 100))
+        ;
+    close(proc.err_fd);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d; log: %s", status,
+                  proc.log);
+    static const char *const levels[] = {"error: ", "warn: ", "info: ", "debug: "};
+    for (const char *line = proc.log; *line != '\0';) {
+        bool is_ok = false;
+        for (size_t i = 0; i < 4; i++)
+            is_ok = is_ok || strncmp(line, levels[i], strlen(levels[i])) == 0;
+        const char *end = strchr(line, '\n');
+        ck_assert_msg(is_ok && end != NULL, "unexpected output from slipstreamd: %s", line);
+        line = end + 1;
+    }
+}
+
+static void
+setup(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void
+teardown(void)
+{
+    if (proc.pid > 0) {
+        kill(proc.pid, SIGKILL);
+        waitpid(proc.pid, NULL, 0);
+    }
+    curl_global_cleanup();
+}
+
+/* ---- clients --------------------------------------------------------------------------------- */
+
+typedef struct reply {
+    long status;
+    char body[65536];
+    size_t body_len;
+} reply_t;
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *user)
+{
+    reply_t *r = user;
+    size_t len = size * n, room = sizeof r->body - 1 - r->body_len;
+    size_t take = len < room ? len : room;
+    memcpy(r->body + r->body_len, data, take);
+    r->body_len += take;
+    r->body[r->body_len] = '\0';
+    return len;
+}
+
+/* One request on a new connection; `body` of `size` bytes (NULL: none). */
+static void
+http(const char *method, const char *path, const void *body, size_t size, reply_t *out)
+{
+    char url[512];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", proc.port, path);
+    memset(out, 0, sizeof *out);
+    CURL *curl = curl_easy_init();
+    ck_assert_ptr_nonnull(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
+    if (body != NULL) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    CURLcode rc = curl_easy_perform(curl);
+    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_easy_cleanup(curl);
+}
+
+static json_t *
+parse(const reply_t *r)
+{
+    json_error_t err;
+    json_t *json = json_loads(r->body, 0, &err);
+    ck_assert_msg(json != NULL, "not JSON (%s): %s", err.text, r->body);
+    return json;
+}
+
+static uint8_t *
+wasm_of(const char *wat, size_t *size)
+{
+    char why[512];
+    uint8_t *bytes = wat_to_wasm(wat, size, why, sizeof why);
+    ck_assert_msg(bytes != NULL, "wat2wasm: %s", why);
+    return bytes;
+}
+
+/* PUT of WAT text converted to wasm; returns the status, the reply in *r. */
+static long
+put_wat(const char *name, const char *wat, reply_t *r)
+{
+    size_t size;
+    uint8_t *bytes = wasm_of(wat, &size);
+    char path[256];
+    snprintf(path, sizeof path, "/v1/modules/%s", name);
+    http("PUT", path, bytes, size, r);
+    free(bytes);
+    return r->status;
+}
+
+/* POST .../invoke/EXPORT with `args`; the reply in *r. */
+static long
+invoke(const char *name, const char *export, const char *args, reply_t *r)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/v1/modules/%s/invoke/%s", name, export);
+    http("POST", path, args, strlen(args), r);
+    return r->status;
+}
+
+/* Invokes and asserts 200 with exactly `results` ("[3]"). */
+static void
+assert_invoke(const char *name, const char *export, const char *args, const char *results)
+{
+    reply_t r;
+    invoke(name, export, args, &r);
+    char expected[512];
+    snprintf(expected, sizeof expected, "{\"results\":%s}", results);
+    ck_assert_msg(r.status == 200, "%s%s: %ld %s", export, args, r.status, r.body);
+    ck_assert_str_eq(r.body, expected);
+}
+
+/* Asserts an error reply: status, error.code and a fragment of error.message. */
+static void
+assert_error(const reply_t *r, long status, const char *code, const char *fragment)
+{
+    ck_assert_msg(r->status == status, "expected %ld, got %ld: %s", status, r->status, r->body);
+    json_t *json = parse(r);
+    json_t *error = json_object_get(json, "error");
+    ck_assert_ptr_nonnull(error);
+    ck_assert_str_eq(json_string_value(json_object_get(error, "code")), code);
+    const char *message = json_string_value(json_object_get(error, "message"));
+    ck_assert_msg(message != NULL && strstr(message, fragment) != NULL, "message '%s' lacks '%s'",
+                  message, fragment);
+    json_decref(json);
+}
+
+static const char calc_wat[] =
+    "(module\n"
+    "  (func (export \"add\") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)\n"
+    "  (func (export \"add64\") (param i64 i64) (result i64) local.get 0 local.get 1 i64.add)\n"
+    "  (func (export \"mulf\") (param f32 f32) (result f32) local.get 0 local.get 1 f32.mul)\n"
+    "  (func (export \"divd\") (param f64 f64) (result f64) local.get 0 local.get 1 f64.div)\n"
+    "  (func (export \"idf\") (param f64) (result f64) local.get 0)\n"
+    "  (func (export \"pair\") (param i32) (result i32 i64) local.get 0 i64.const -1)\n"
+    "  (func (export \"boom\") unreachable)\n"
+    "  (func (export \"div0\") (param i32) (result i32) i32.const 1 local.get 0 i32.div_s)\n"
+    "  (func (export \"spin\") (loop br 0))\n"
+    "  (memory (export \"mem\") 1))\n";
+
+static const char v1_wat[] = "(module (func (export \"version\") (result i32) i32.const 1))";
+static const char v2_wat[] = "(module (func (export \"version\") (result i32) i32.const 2))";
+
+/* type () -> (i32); a body returning an i64: "type mismatch" in the code section, function 0. */
+static const uint8_t mistyped_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, /* magic, version */
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,       /* type section: () -> (i32) */
+    0x03, 0x02, 0x01, 0x00,                         /* function section: one of type 0 */
+    0x0a, 0x06, 0x01, 0x04, 0x00, 0x42, 0x00, 0x0b, /* code: no locals, i64.const 0, end */
+};
+
+/* ---- tests ----------------------------------------------------------------------------------- */
+
+START_TEST(test_modules_put_then_invoke_with_lossless_values)
+{
+    start(NULL);
+    reply_t r;
+    ck_assert_int_eq(put_wat("calc", calc_wat, &r), 201);
+    json_t *json = parse(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(json, "name")), "calc");
+    ck_assert_uint_eq(strlen(json_string_value(json_object_get(json, "sha256"))), 64);
+    ck_assert_int_gt(json_integer_value(json_object_get(json, "size")), 8);
+    json_t *exports = json_object_get(json, "exports");
+    ck_assert_uint_eq(json_array_size(exports), 10);
+    json_t *add = json_array_get(exports, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(add, "name")), "add");
+    ck_assert_str_eq(json_string_value(json_object_get(add, "kind")), "func");
+    ck_assert_str_eq(json_string_value(json_object_get(add, "type")), "(i32, i32) -> (i32)");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(exports, 9), "kind")),
+                     "memory");
+    ck_assert_ptr_nonnull(json_object_get(json, "timeline"));
+    json_decref(json);
+
+    assert_invoke("calc", "add", "[1, 2]", "[3]");
+    assert_invoke("calc", "add", "[2147483647, 1]", "[-2147483648]");
+    assert_invoke("calc", "add", "[4294967295, 0]", "[-1]");
+    assert_invoke("calc", "add64", "[\"9223372036854775807\", \"1\"]", "[\"-9223372036854775808\"]");
+    assert_invoke("calc", "add64", "[\"18446744073709551615\", 2]", "[\"1\"]");
+    assert_invoke("calc", "mulf", "[1.5, 0.1]", "[0.15]");
+    assert_invoke("calc", "mulf", "[\"inf\", -1]", "[\"-inf\"]");
+    assert_invoke("calc", "divd", "[1, 3]", "[0.3333333333333333]");
+    assert_invoke("calc", "divd", "[0.1, 1]", "[0.1]");
+    assert_invoke("calc", "divd", "[1, 0]", "[\"inf\"]");
+    assert_invoke("calc", "divd", "[-1, 0]", "[\"-inf\"]");
+    assert_invoke("calc", "divd", "[-0.0, 1]", "[-0]");
+    assert_invoke("calc", "idf", "[\"nan\"]", "[\"nan\"]");
+    assert_invoke("calc", "idf", "[\"-nan\"]", "[\"-nan\"]");
+    assert_invoke("calc", "idf", "[\"nan:0x1\"]", "[\"nan:0x1\"]");
+    assert_invoke("calc", "idf", "[1e300]", "[1e+300]");
+    assert_invoke("calc", "pair", "[7]", "[7,\"-1\"]");
+    assert_invoke("calc", "div0", "[2]", "[0]");
+
+    /* Uploading the same name again replaces it: 200, not 201. */
+    ck_assert_int_eq(put_wat("calc", calc_wat, &r), 200);
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_reject_bad_arguments_with_400)
+{
+    start(NULL);
+    reply_t r;
+    ck_assert_int_eq(put_wat("calc", calc_wat, &r), 201);
+    invoke("calc", "add", "[1]", &r);
+    assert_error(&r, 400, "bad_arguments", "takes 2 arguments, got 1");
+    invoke("calc", "add", "[1, \"x\"]", &r);
+    assert_error(&r, 400, "bad_arguments", "argument 1");
+    invoke("calc", "add", "[1, 4294967296]", &r);
+    assert_error(&r, 400, "bad_arguments", "out of range");
+    invoke("calc", "add64", "[\"12a\", \"1\"]", &r);
+    assert_error(&r, 400, "bad_arguments", "decimal string");
+    invoke("calc", "idf", "[\"nan:0x0\"]", &r);
+    assert_error(&r, 400, "bad_arguments", "argument 0");
+    invoke("calc", "add", "{\"a\": 1}", &r);
+    assert_error(&r, 400, "bad_arguments", "JSON array");
+    invoke("calc", "add", "[1, 2", &r);
+    assert_error(&r, 400, "bad_arguments", "not JSON");
+    invoke("calc", "mem", "[]", &r);
+    assert_error(&r, 400, "not_a_function", "mem");
+    assert_invoke("calc", "add", "[40, 2]", "[42]"); /* still serving */
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_traps_are_422_with_the_spec_message)
+{
+    start((const char *const[]){"--invoke-timeout-ms", "300", NULL});
+    reply_t r;
+    ck_assert_int_eq(put_wat("calc", calc_wat, &r), 201);
+    invoke("calc", "boom", "[]", &r);
+    assert_error(&r, 422, "trap", "unreachable");
+    invoke("calc", "div0", "[0]", &r);
+    assert_error(&r, 422, "trap", "integer divide by zero");
+    double t0 = now_s();
+    invoke("calc", "spin", "[]", &r);
+    double took = now_s() - t0;
+    assert_error(&r, 422, "trap", "interrupted");
+    ck_assert_msg(took >= 0.25 && took < 5, "the deadline cut after %.3f s", took);
+    assert_invoke("calc", "add", "[1, 2]", "[3]");
+
+    http("GET", "/metrics", NULL, 0, &r);
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_traps_total{kind=\"unreachable\"} 1\n"));
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_traps_total{kind=\"interrupted\"} 1\n"));
+    ck_assert_ptr_nonnull(
+        strstr(r.body, "slipstream_traps_total{kind=\"integer_divide_by_zero\"} 1\n"));
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_invocations_total{result=\"trap\"} 3\n"));
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_invocations_total{result=\"ok\"} 1\n"));
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_replacement_and_failed_upload_keep_serving)
+{
+    start(NULL);
+    reply_t r;
+    ck_assert_int_eq(put_wat("app", v1_wat, &r), 201);
+    assert_invoke("app", "version", "[]", "[1]");
+    ck_assert_int_eq(put_wat("app", v2_wat, &r), 200);
+    assert_invoke("app", "version", "[]", "[2]");
+
+    /* v3 is invalid: 400 with where the engine found it, and v2 keeps serving. */
+    http("PUT", "/v1/modules/app", mistyped_wasm, sizeof mistyped_wasm, &r);
+    assert_error(&r, 400, "invalid", "type mismatch");
+    json_t *json = parse(&r);
+    json_t *error = json_object_get(json, "error");
+    ck_assert_str_eq(json_string_value(json_object_get(error, "section")), "code");
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "function")), 0);
+    ck_assert_int_gt(json_integer_value(json_object_get(error, "offset")), 22);
+    ck_assert_int_le(json_integer_value(json_object_get(error, "offset")),
+                     (json_int_t)sizeof mistyped_wasm);
+    json_decref(json);
+    assert_invoke("app", "version", "[]", "[2]");
+
+    /* Garbage: malformed, offset 0, no section or function. */
+    http("PUT", "/v1/modules/app", "not wasm at all", 15, &r);
+    assert_error(&r, 400, "malformed", "magic header");
+    json = parse(&r);
+    error = json_object_get(json, "error");
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "offset")), 0);
+    ck_assert(json_is_null(json_object_get(error, "section")));
+    ck_assert(json_is_null(json_object_get(error, "function")));
+    json_decref(json);
+    /* Truncated: the end comes too early. */
+    size_t size;
+    uint8_t *bytes = wasm_of(v1_wat, &size);
+    http("PUT", "/v1/modules/app", bytes, size - 3, &r);
+    ck_assert_int_eq(r.status, 400);
+    free(bytes);
+    assert_invoke("app", "version", "[]", "[2]");
+
+    http("GET", "/metrics", NULL, 0, &r);
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_module_upload_failures_total{kind=\"invalid\"} 1\n"));
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_modules_compiled_total 2\n"));
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_modules 1\n"));
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_404_list_get_delete)
+{
+    start(NULL);
+    reply_t r;
+    http("GET", "/v1/modules/none", NULL, 0, &r);
+    assert_error(&r, 404, "unknown_module", "none");
+    invoke("none", "f", "[]", &r);
+    assert_error(&r, 404, "unknown_module", "none");
+    http("DELETE", "/v1/modules/none", NULL, 0, &r);
+    assert_error(&r, 404, "unknown_module", "none");
+    http("GET", "/v1/modules/none/timeline", NULL, 0, &r);
+    assert_error(&r, 404, "unknown_module", "none");
+    http("PUT", "/v1/modules/bad%20name", "x", 1, &r);
+    assert_error(&r, 400, "bad_name", "module name");
+
+    ck_assert_int_eq(put_wat("a", v1_wat, &r), 201);
+    ck_assert_int_eq(put_wat("b", calc_wat, &r), 201);
+    invoke("a", "nope", "[]", &r);
+    assert_error(&r, 404, "unknown_export", "nope");
+
+    http("GET", "/v1/modules", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 200);
+    json_t *json = parse(&r);
+    json_t *list = json_object_get(json, "modules");
+    ck_assert_uint_eq(json_array_size(list), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "name")), "a");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 1), "name")), "b");
+    ck_assert_uint_eq(strlen(json_string_value(json_object_get(json_array_get(list, 1), "sha256"))),
+                      64);
+    json_decref(json);
+
+    /* GET is the PUT reply again. */
+    reply_t put;
+    ck_assert_int_eq(put_wat("b", calc_wat, &put), 200);
+    http("GET", "/v1/modules/b", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, put.body);
+
+    http("DELETE", "/v1/modules/a", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 204);
+    ck_assert_uint_eq(r.body_len, 0);
+    http("GET", "/v1/modules/a", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 404);
+    invoke("a", "version", "[]", &r);
+    ck_assert_int_eq(r.status, 404);
+    assert_invoke("b", "add", "[1, 1]", "[2]"); /* the other module is untouched */
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_imports_are_422)
+{
+    start(NULL);
+    reply_t r;
+    ck_assert_int_eq(put_wat("imp", "(module (import \"env\" \"f\" (func)) "
+                                    "(func (export \"g\") call 0))", &r), 201);
+    invoke("imp", "g", "[]", &r);
+    assert_error(&r, 422, "module_has_imports", "module has imports");
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_over_max_module_size_is_413)
+{
+    start((const char *const[]){"--max-module-size", "100", NULL});
+    reply_t r;
+    char big[400];
+    memset(big, 0, sizeof big);
+    http("PUT", "/v1/modules/big", big, sizeof big, &r);
+    assert_error(&r, 413, "too_large", "max_module_size");
+
+    /* Chunked: no length up front, refused when it crosses the limit. */
+    CURL *curl = curl_easy_init();
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/v1/modules/big", proc.port);
+    struct curl_slist *headers = curl_slist_append(NULL, "Transfer-Encoding: chunked");
+    memset(&r, 0, sizeof r);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, big);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)sizeof big);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r);
+    ck_assert_int_eq(curl_easy_perform(curl), CURLE_OK);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    assert_error(&r, 413, "too_large", "max_module_size");
+
+    ck_assert_int_eq(put_wat("small", v1_wat, &r), 201);
+    assert_invoke("small", "version", "[]", "[1]");
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_timeline_json_and_trace)
+{
+    start(NULL);
+    reply_t r;
+    ck_assert_int_eq(put_wat("calc", calc_wat, &r), 201);
+    http("GET", "/v1/modules/calc/timeline", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 200);
+    json_t *t = parse(&r);
+    static const char *const ms[] = {"first_byte_ms", "last_byte_ms", "code_section_start_ms",
+                                     "baseline_done_ms", "ready_after_last_byte_ms",
+                                     "compile_cpu_ms"};
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++)
+        ck_assert_msg(json_is_number(json_object_get(t, ms[i])) &&
+                          json_number_value(json_object_get(t, ms[i])) >= 0,
+                      "%s missing in %s", ms[i], r.body);
+    double first = json_number_value(json_object_get(t, "first_byte_ms"));
+    double last = json_number_value(json_object_get(t, "last_byte_ms"));
+    double code = json_number_value(json_object_get(t, "code_section_start_ms"));
+    ck_assert(first <= code && code <= last);
+    ck_assert_int_eq(json_integer_value(json_object_get(t, "functions_total")), 9);
+    ck_assert_int_le(json_integer_value(json_object_get(t, "functions_compiled_before_last_byte")),
+                     9);
+    json_decref(t);
+
+    http("GET", "/v1/modules/calc/timeline?format=trace", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 200);
+    json_t *trace = parse(&r);
+    json_t *events = json_object_get(trace, "traceEvents");
+    ck_assert(json_is_array(events));
+    bool has_start = false, has_finished = false, has_transfer = false;
+    for (size_t i = 0; i < json_array_size(events); i++) {
+        json_t *e = json_array_get(events, i);
+        const char *name = json_string_value(json_object_get(e, "name"));
+        const char *ph = json_string_value(json_object_get(e, "ph"));
+        ck_assert_ptr_nonnull(name);
+        ck_assert_ptr_nonnull(ph);
+        if (strcmp(ph, "M") != 0) {
+            ck_assert_str_eq(json_string_value(json_object_get(e, "cat")), "v8.wasm");
+            ck_assert(json_is_number(json_object_get(e, "ts")));
+        }
+        has_start |= strcmp(name, "wasm.StartStreamingCompilation") == 0;
+        has_finished |= strcmp(name, "wasm.BaselineFinished") == 0 && strcmp(ph, "i") == 0;
+        has_transfer |= strcmp(name, "wasm.StreamingTransfer") == 0 && strcmp(ph, "X") == 0 &&
+                        json_is_number(json_object_get(e, "dur"));
+    }
+    ck_assert(has_start && has_finished && has_transfer);
+    json_decref(trace);
+    stop();
+}
+END_TEST
+
+/* ---- raw sockets: throttled and broken uploads ----------------------------------------------- */
+
+static int
+connect_raw(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)proc.port)};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    return fd;
+}
+
+static void
+send_all(int fd, const void *data, size_t size)
+{
+    const char *p = data;
+    while (size > 0) {
+        ssize_t n = send(fd, p, size, MSG_NOSIGNAL);
+        ck_assert_msg(n > 0, "send: %s", strerror(errno));
+        p += n;
+        size -= (size_t)n;
+    }
+}
+
+/* Reads the whole answer (the request said Connection: close). */
+static void
+read_all(int fd, char *buf, size_t cap)
+{
+    size_t len = 0;
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        ck_assert_msg(poll(&pfd, 1, 20000) > 0, "no answer; got: %.*s", (int)len, buf);
+        ssize_t n = recv(fd, buf + len, cap - 1 - len, 0);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    buf[len] = '\0';
+}
+
+/* A module of `n` functions, each a little arithmetic, with "f0" exported. */
+static char *
+many_functions_wat(int n)
+{
+    size_t cap = (size_t)n * 200 + 100, len = 0;
+    char *wat = malloc(cap);
+    len += (size_t)snprintf(wat + len, cap - len, "(module\n");
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(wat + len, cap - len,
+                                "(func %s(param i32) (result i32) local.get 0 i32.const %d i32.mul "
+                                "i32.const %d i32.add i32.const 85 i32.xor i32.const 3 i32.rotl)\n",
+                                i == 0 ? "(export \"f0\") " : "", i + 1, i);
+    snprintf(wat + len, cap - len, ")\n");
+    return wat;
+}
+
+START_TEST(test_modules_throttled_upload_compiles_before_the_last_byte)
+{
+    start(NULL);
+    char *wat = many_functions_wat(300);
+    size_t size;
+    uint8_t *bytes = wasm_of(wat, &size);
+    free(wat);
+    ck_assert_uint_gt(size, 5000);
+
+    int fd = connect_raw();
+    const char head[] = "PUT /v1/modules/many HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                        "Transfer-Encoding: chunked\r\n\r\n";
+    send_all(fd, head, sizeof head - 1);
+    const size_t piece = 256;
+    for (size_t at = 0; at < size; at += piece) {
+        size_t n = size - at < piece ? size - at : piece;
+        char line[32];
+        int len = snprintf(line, sizeof line, "%zx\r\n", n);
+        send_all(fd, line, (size_t)len);
+        send_all(fd, bytes + at, n);
+        send_all(fd, "\r\n", 2);
+        usleep(4000);
+    }
+    send_all(fd, "0\r\n\r\n", 5);
+    static char answer[65536];
+    read_all(fd, answer, sizeof answer);
+    close(fd);
+    ck_assert_msg(strncmp(answer, "HTTP/1.1 201", 12) == 0, "%s", answer);
+    json_t *json = json_loads(strstr(answer, "\r\n\r\n") + 4, 0, NULL);
+    ck_assert_ptr_nonnull(json);
+    json_t *t = json_object_get(json, "timeline");
+    ck_assert_int_eq(json_integer_value(json_object_get(t, "functions_total")), 300);
+    ck_assert_int_gt(json_integer_value(json_object_get(t, "functions_compiled_before_last_byte")),
+                     0);
+    ck_assert_int_eq(json_integer_value(json_object_get(t, "size")), (json_int_t)size);
+    double first = json_number_value(json_object_get(t, "first_byte_ms"));
+    double last = json_number_value(json_object_get(t, "last_byte_ms"));
+    ck_assert_msg(last - first > 50, "the transfer took %.3f ms", last - first);
+    json_decref(json);
+    free(bytes);
+    assert_invoke("many", "f0", "[5]", "[640]"); /* ((5 * 1 + 0) ^ 85) rotl 3 */
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_client_gone_mid_upload_costs_nothing)
+{
+    start((const char *const[]){"--compile-queue-depth", "4", NULL});
+    char *wat = many_functions_wat(300);
+    size_t size;
+    uint8_t *bytes = wasm_of(wat, &size);
+    free(wat);
+    for (int round = 0; round < 5; round++) {
+        int fd = connect_raw();
+        char head[200];
+        int len = snprintf(head, sizeof head,
+                           "PUT /v1/modules/gone HTTP/1.1\r\nHost: t\r\nContent-Length: %zu\r\n\r\n",
+                           size);
+        send_all(fd, head, (size_t)len);
+        send_all(fd, bytes, size / 2 + (size_t)round * 100);
+        usleep(20000);
+        close(fd);
+    }
+    usleep(100000);
+    reply_t r;
+    http("GET", "/v1/modules/gone", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 404); /* nothing half-uploaded was installed */
+    http("PUT", "/v1/modules/gone", bytes, size, &r);
+    ck_assert_int_eq(r.status, 201);
+    free(bytes);
+    http("GET", "/metrics", NULL, 0, &r);
+    ck_assert_ptr_nonnull(
+        strstr(r.body, "slipstream_module_upload_failures_total{kind=\"aborted\"} 5\n"));
+    stop();
+}
+END_TEST
+
+/* ---- concurrency ----------------------------------------------------------------------------- */
+
+typedef struct worker {
+    pthread_t thread;
+    int index;
+    long put_status;
+    long invoke_status;
+    char result[128];
+} worker_t;
+
+static uint8_t *shared_wasm;
+static size_t shared_size;
+
+static void *
+upload_and_invoke(void *arg)
+{
+    worker_t *w = arg;
+    char path[128];
+    reply_t *r = malloc(sizeof *r);
+    snprintf(path, sizeof path, "/v1/modules/w%d", w->index);
+    http("PUT", path, shared_wasm, shared_size, r);
+    w->put_status = r->status;
+    char args[64];
+    snprintf(args, sizeof args, "[%d, 1000]", w->index);
+    invoke(path + strlen("/v1/modules/"), "add", args, r);
+    w->invoke_status = r->status;
+    size_t n = r->body_len < sizeof w->result - 1 ? r->body_len : sizeof w->result - 1;
+    memcpy(w->result, r->body, n);
+    w->result[n] = '\0';
+    free(r);
+    return NULL;
+}
+
+START_TEST(test_modules_serve_24_concurrent_uploads_and_invocations)
+{
+    start(NULL);
+    shared_wasm = wasm_of(calc_wat, &shared_size);
+    worker_t workers[24];
+    for (int i = 0; i < 24; i++) {
+        workers[i] = (worker_t){.index = i};
+        ck_assert_int_eq(pthread_create(&workers[i].thread, NULL, upload_and_invoke, &workers[i]),
+                         0);
+    }
+    for (int i = 0; i < 24; i++) {
+        pthread_join(workers[i].thread, NULL);
+        ck_assert_int_eq(workers[i].put_status, 201);
+        ck_assert_int_eq(workers[i].invoke_status, 200);
+        char expected[64];
+        snprintf(expected, sizeof expected, "{\"results\":[%d]}", 1000 + i);
+        ck_assert_str_eq(workers[i].result, expected);
+    }
+    free(shared_wasm);
+    reply_t r;
+    http("GET", "/v1/modules", NULL, 0, &r);
+    json_t *json = parse(&r);
+    ck_assert_uint_eq(json_array_size(json_object_get(json, "modules")), 24);
+    json_decref(json);
+    stop();
+}
+END_TEST
+
+static void *
+invoke_spin(void *arg)
+{
+    long *status = arg;
+    reply_t *r = malloc(sizeof *r);
+    invoke("calc", "spin", "[]", r);
+    *status = r->status;
+    free(r);
+    return NULL;
+}
+
+START_TEST(test_modules_invocations_over_the_limit_get_429)
+{
+    start((const char *const[]){"--invoke-max-concurrent", "2", "--invoke-timeout-ms", "1500",
+                                NULL});
+    reply_t r;
+    ck_assert_int_eq(put_wat("calc", calc_wat, &r), 201);
+    pthread_t threads[2];
+    long statuses[2] = {0, 0};
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_create(&threads[i], NULL, invoke_spin, &statuses[i]), 0);
+    usleep(500000); /* both are spinning now */
+    invoke("calc", "add", "[1, 2]", &r);
+    assert_error(&r, 429, "too_many_invocations", "in progress");
+    for (int i = 0; i < 2; i++) {
+        pthread_join(threads[i], NULL);
+        ck_assert_int_eq(statuses[i], 422);
+    }
+    assert_invoke("calc", "add", "[1, 2]", "[3]"); /* room again */
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_metrics_are_exported)
+{
+    start(NULL);
+    reply_t r;
+    ck_assert_int_eq(put_wat("calc", calc_wat, &r), 201);
+    assert_invoke("calc", "add", "[1, 2]", "[3]");
+    http("GET", "/metrics", NULL, 0, &r);
+    static const char *const lines[] = {
+        "# TYPE slipstream_module_ready_after_last_byte_seconds histogram\n",
+        "slipstream_module_ready_after_last_byte_seconds_bucket{le=\"+Inf\"} 1\n",
+        "slipstream_module_ready_after_last_byte_seconds_count 1\n",
+        "slipstream_module_ready_after_last_byte_seconds_sum ",
+        "slipstream_module_compile_seconds_count 1\n",
+        "slipstream_modules_compiled_total 1\n",
+        "slipstream_functions_compiled_total{tier=\"baseline\"} 9\n",
+        "slipstream_invocations_total{result=\"ok\"} 1\n",
+        "slipstream_modules 1\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        ck_assert_msg(strstr(r.body, lines[i]) != NULL, "no '%s' in %s", lines[i], r.body);
+    const char *received = strstr(r.body, "\nslipstream_module_received_bytes_total ");
+    ck_assert_ptr_nonnull(received);
+    ck_assert_int_gt(atoi(received + strlen("\nslipstream_module_received_bytes_total ")), 8);
+    stop();
+}
+END_TEST
+
+Suite *
+modules_suite(void)
+{
+    Suite *s = suite_create("modules");
+    TCase *tc = tcase_create("api");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_modules_put_then_invoke_with_lossless_values);
+    tcase_add_test(tc, test_modules_reject_bad_arguments_with_400);
+    tcase_add_test(tc, test_modules_traps_are_422_with_the_spec_message);
+    tcase_add_test(tc, test_modules_replacement_and_failed_upload_keep_serving);
+    tcase_add_test(tc, test_modules_404_list_get_delete);
+    tcase_add_test(tc, test_modules_imports_are_422);
+    tcase_add_test(tc, test_modules_over_max_module_size_is_413);
+    tcase_add_test(tc, test_modules_timeline_json_and_trace);
+    tcase_add_test(tc, test_modules_metrics_are_exported);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("streaming");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_modules_throttled_upload_compiles_before_the_last_byte);
+    tcase_add_test(tc, test_modules_client_gone_mid_upload_costs_nothing);
+    tcase_add_test(tc, test_modules_serve_24_concurrent_uploads_and_invocations);
+    tcase_add_test(tc, test_modules_invocations_over_the_limit_get_429);
+    suite_add_tcase(s, tc);
+    return s;
+}
