@@ -84,7 +84,7 @@ lazy_stubs_new(sl_engine_t *engine, module_code_t *code)
     int rc = pthread_mutex_init(&code->lazy_lock, NULL);
     if (rc != 0)
         return SL_ENOMEM;
-    rc = baseline_new(&engine->limits, &code->lazy_baseline);
+    rc = baseline_new(&engine->limits, (engine->cpu & CPU_AVX) != 0, &code->lazy_baseline);
     if (rc != 0) {
         pthread_mutex_destroy(&code->lazy_lock);
         return rc;
@@ -308,7 +308,7 @@ compile_directly(sl_engine_t *engine, const void *bytes, size_t size, sl_module_
                  sl_error_t *err)
 {
     direct_compile_t dc = {.engine = engine};
-    int rc = engine->options.lazy ? 0 : baseline_new(&engine->limits, &dc.baseline);
+    int rc = engine->options.lazy ? 0 : baseline_new(&engine->limits, (engine->cpu & CPU_AVX) != 0, &dc.baseline);
     sl_stream_options_t options = {
         .limits = &engine->limits,
         .skip_body_validation = !engine->options.lazy, /* else the compiler validates */

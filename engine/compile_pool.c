@@ -80,7 +80,7 @@ compile_pool_new(sl_engine_t *engine, unsigned n_threads, compile_pool_t **out)
     for (unsigned i = 0; i < pool->n_threads; i++) {
         pool_thread_t *t = &pool->threads[i];
         t->pool = pool;
-        if (baseline_new(&engine->limits, &t->compiler) != 0 ||
+        if (baseline_new(&engine->limits, (engine->cpu & CPU_AVX) != 0, &t->compiler) != 0 ||
             pthread_create(&t->thread, NULL, thread_main, t) != 0) {
             compile_pool_free(pool);
             return SL_ENOMEM;

@@ -68,8 +68,11 @@ sl_engine_new(const sl_engine_options_t *options, sl_engine_t **out)
     sl_engine_t *e = calloc(1, sizeof *e);
     if (!e)
         return SL_ENOMEM;
-    e->cpu = cpu_features_detect();
     e->options = options ? *options : (sl_engine_options_t){.tier = SL_TIER_BASELINE};
+    e->cpu = cpu_features_detect();
+    /* the features the code is generated for, which the identity names: not what is unused */
+    if (e->options.no_avx)
+        e->cpu &= ~(unsigned)(CPU_AVX | CPU_AVX2);
     sl_limits_init(&e->limits);
     /* process-wide and idempotent: memory accesses rely on the handler from the first call on */
     int rc = traps_install();

@@ -259,6 +259,10 @@ typedef struct sl_engine_options {
      * default, 2^30). A function that spends it asks to be tiered up (sl_module_stats counts the
      * requests until there is an optimizing tier) and starts again with a full budget. */
     uint32_t tier_up_budget;
+    /* Generate SSE only, as for a CPU without AVX, even where the CPU has it: for testing the
+     * SSE code paths, and for a code cache shared with machines that lack AVX (the engine's
+     * code identity then leaves out avx and avx2). */
+    bool no_avx;
 } sl_engine_options_t;
 
 /* 0 if this CPU can run generated code, else SL_ENOTSUP with the missing feature named in `why`

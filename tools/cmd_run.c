@@ -13,7 +13,8 @@
 #include "wasi.h"
 
 static const char usage[] =
-    "usage: slipstream run [--lazy] [--env=NAME=VALUE]... [--inherit-env] FILE.wasm [ARGS...]\n";
+    "usage: slipstream run [--lazy] [--no-avx] [--env=NAME=VALUE]... [--inherit-env] FILE.wasm\n"
+    "       [ARGS...]\n";
 
 static void
 print_help(void)
@@ -24,6 +25,7 @@ print_help(void)
           "arguments and stdin, stdout and stderr as fds 0-2 (no directories are preopened).\n"
           "\n"
           "  --lazy             compile each function on its first call\n"
+          "  --no-avx           generate SSE code only, as for a CPU without AVX\n"
           "  --env=NAME=VALUE   add a variable to the guest's environment (repeatable)\n"
           "  --inherit-env      give the guest this process's whole environment\n"
           "\n"
@@ -37,6 +39,7 @@ extern char **environ;
 
 typedef struct run_options {
     bool is_lazy;
+    bool no_avx;
     bool inherit_env;
     char **env; /* the --env values, NULL-terminated */
     size_t n_env;
@@ -97,7 +100,8 @@ run(const run_options_t *opts, int argc, char **argv)
     const char *path = argv[0];
     int status = CMD_FAILED;
     tool_module_t loaded;
-    sl_engine_options_t options = {.tier = SL_TIER_BASELINE, .lazy = opts->is_lazy};
+    sl_engine_options_t options = {
+        .tier = SL_TIER_BASELINE, .lazy = opts->is_lazy, .no_avx = opts->no_avx};
     if (tool_module_load("slipstream run", path, &options, &loaded) != 0)
         return CMD_FAILED;
     sl_module_t *module = loaded.module;
@@ -149,10 +153,11 @@ add_env(run_options_t *opts, const char *assignment)
 int
 cmd_run(int argc, char **argv)
 {
-    enum { OPT_LAZY = 256, OPT_ENV, OPT_INHERIT_ENV };
+    enum { OPT_LAZY = 256, OPT_NO_AVX, OPT_ENV, OPT_INHERIT_ENV };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
         {"lazy", no_argument, NULL, OPT_LAZY},
+        {"no-avx", no_argument, NULL, OPT_NO_AVX},
         {"env", required_argument, NULL, OPT_ENV},
         {"inherit-env", no_argument, NULL, OPT_INHERIT_ENV},
         {NULL, 0, NULL, 0},
@@ -169,6 +174,9 @@ cmd_run(int argc, char **argv)
             goto out;
         case OPT_LAZY:
             opts.is_lazy = true;
+            break;
+        case OPT_NO_AVX:
+            opts.no_avx = true;
             break;
         case OPT_ENV:
             if (!add_env(&opts, optarg))

@@ -22,7 +22,8 @@
 #define SPEC_MAX_MESSAGES_SHOWN 25
 
 static const char usage[] =
-    "usage: slipstream spec [--tier=none|baseline] [--lazy] [--threads=N] [-v] PATH...\n";
+    "usage: slipstream spec [--tier=none|baseline] [--lazy] [--threads=N] [--no-avx] [-v]\n"
+    "       PATH...\n";
 
 static void
 print_help(void)
@@ -40,6 +41,7 @@ print_help(void)
           "                   what the engine does not support is skipped with its reason\n"
           "  --lazy           with a tier: compile each function on its first call\n"
           "  --threads=N      with a tier: compile eagerly on N threads\n"
+          "  --no-avx         with a tier: generate SSE code only, as for a CPU without AVX\n"
           "  -v, --verbose    print every failure, a note where the engine's message differs\n"
           "                   from the one the test expects, each unsupported skip, and the\n"
           "                   spectest print calls\n"
@@ -195,6 +197,7 @@ cmd_spec(int argc, char **argv)
         {"tier", required_argument, NULL, 't'},
         {"lazy", no_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 'j'},
+        {"no-avx", no_argument, NULL, 'x'},
         {NULL, 0, NULL, 0},
     };
     spec_options_t run_options = {
@@ -228,6 +231,9 @@ cmd_spec(int argc, char **argv)
             break;
         case 'l':
             engine_options.lazy = true;
+            break;
+        case 'x':
+            engine_options.no_avx = true;
             break;
         case 'j': {
             char *end;

@@ -404,12 +404,13 @@ visit_ref(baseline_t *b, body_validator_t *v, unsigned op, uint32_t arg)
 /* ---- the compiler object ---- */
 
 int
-baseline_new(const sl_limits_t *limits, baseline_t **out)
+baseline_new(const sl_limits_t *limits, bool has_avx, baseline_t **out)
 {
     baseline_t *b = calloc(1, sizeof *b);
     if (!b)
         return SL_ENOMEM;
     b->limits = *limits;
+    b->has_avx = has_avx;
     x64_buf_init(&b->buf);
     int rc = body_validator_new(limits, &b->validator);
     if (rc != 0) {

@@ -32,7 +32,9 @@ typedef struct baseline_code {
     uint32_t n_trap_sites;
 } baseline_code_t;
 
-int baseline_new(const sl_limits_t *limits, baseline_t **out);
+/* has_avx: the code may use AVX (VEX-encoded) instructions, as the engine's CPU features
+ * (sl_engine_t.cpu) allow; else it is SSE4.1 at most. */
+int baseline_new(const sl_limits_t *limits, bool has_avx, baseline_t **out);
 void baseline_free(baseline_t *b);
 
 /* Validates and compiles the body of defined function `func_index` (imports included in the

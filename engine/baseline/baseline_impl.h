@@ -105,6 +105,13 @@ is_xmm_type(uint8_t type)
 
 struct baseline {
     sl_limits_t limits;
+    /* The CPU has AVX and the engine lets the code use it (baseline_new): binary xmm operations
+     * then take the VEX three-operand forms (avx_binary). Legacy SSE and VEX.128 instructions
+     * mix freely in generated code: the SSE/AVX transition penalties come from dirty upper
+     * halves of the ymm registers, and nothing here writes them (VEX.128 zeroes them, no 256-bit
+     * instruction is emitted, and the C code around generated code ends its AVX use with
+     * vzeroupper as the ABI expects). */
+    bool has_avx;
     body_validator_t *validator;
     x64_buf_t buf;
 
@@ -201,6 +208,23 @@ local_slot(const baseline_t *b, uint32_t index)
 {
     return x64_mem(X64_RBP, b->local_offsets[index]);
 }
+/* ---- AVX three-operand forms (b->has_avx only) ----
+ * A binary xmm operation on the top two slots, `vop dst, src1, src2`, whose sources are only
+ * read: src1 is the left operand (top - 1, or top when is_swapped), src2 the other. A pinned
+ * local's register is read in place, so a left operand that must not be overwritten is never
+ * copied first; the result goes to the left operand's own register when it has one, else the
+ * right one's, else a new one. When may_use_mem is set, src2 that is in memory (a home slot or a
+ * local's frame slot) stays there: VEX memory operands need no alignment, and the scalar forms
+ * read only the operand's own bytes. avx_operands returns true when src2 is *mem rather than
+ * *src2; finish with avx_done, which replaces both operands with the result. */
+bool avx_operands(baseline_t *b, bool is_swapped, bool may_use_mem, x64_xreg_t *dst,
+                  x64_xreg_t *src1, x64_xreg_t *src2, x64_mem_t *mem);
+bool avx_done(baseline_t *b, uint8_t type, x64_xreg_t dst);
+/* The whole operation, through xxm for a source in memory when xxm is not NULL; returns dst. */
+x64_xreg_t avx_binary(baseline_t *b, bool is_swapped, uint8_t type,
+                      void (*xxx)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t),
+                      void (*xxm)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_mem_t));
+
 /* Pops the top value into register `r`, moving whatever else is there out of the way. */
 void vs_pop_into(baseline_t *b, x64_reg_t r);
 /* Moves the value in `r`, if any, elsewhere (not into `exclude`) so `r` can be used. */

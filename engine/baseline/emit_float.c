@@ -1,23 +1,30 @@
 /* f32 and f64 constants, arithmetic, comparisons and bit operations in SSE scalar instructions
- * (SSE4.1 for rounding); conversions to and from integers are in emit_convert.c. Only the low 32
- * or 64 bits of an xmm register belong to its value: what lies above is undefined and nothing
- * reads it. NaN results are whatever the hardware produces: x86 returns the first NaN operand
- * quieted, or the default NaN when none is an operand, which satisfies the spec's canonical and
- * arithmetic NaN rules. */
+ * (SSE4.1 for rounding), with add, sub, mul and div in their VEX three-operand forms where the
+ * CPU has AVX; conversions to and from integers are in emit_convert.c. Only the low 32 or 64
+ * bits of an xmm register belong to its value: what lies above is undefined and nothing reads
+ * it (the VEX forms copy it from their first source). NaN results are whatever the hardware
+ * produces: x86 returns the first NaN operand quieted, or the default NaN when none is an
+ * operand, which satisfies the spec's canonical and arithmetic NaN rules. */
 #include "baseline_impl.h"
 
+/* The legacy forms, and for the binary arithmetic the AVX ones (NULL for the others). */
 typedef struct sse {
     void (*xx)(x64_buf_t *, x64_xreg_t, x64_xreg_t);
     void (*xm)(x64_buf_t *, x64_xreg_t, x64_mem_t);
+    void (*xxx)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t);
+    void (*xxm)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_mem_t);
 } sse_t;
 
 #define SSE(ss, sd) {{x64_##ss##_xx, x64_##ss##_xm}, {x64_##sd##_xx, x64_##sd##_xm}}
+#define SSE_AVX(ss, sd)                                                                            \
+    {{x64_##ss##_xx, x64_##ss##_xm, x64_v##ss##_xxx, x64_v##ss##_xxm},                             \
+     {x64_##sd##_xx, x64_##sd##_xm, x64_v##sd##_xxx, x64_v##sd##_xxm}}
 
 /* Indexed by [operation][is_f64]. */
 enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MIN, OP_MAX, OP_SQRT, OP_UCOMI, OP_TO_OTHER, N_OPS };
 static const sse_t sse[N_OPS][2] = {
-    [OP_ADD] = SSE(addss, addsd),         [OP_SUB] = SSE(subss, subsd),
-    [OP_MUL] = SSE(mulss, mulsd),         [OP_DIV] = SSE(divss, divsd),
+    [OP_ADD] = SSE_AVX(addss, addsd),     [OP_SUB] = SSE_AVX(subss, subsd),
+    [OP_MUL] = SSE_AVX(mulss, mulsd),     [OP_DIV] = SSE_AVX(divss, divsd),
     [OP_MIN] = SSE(minss, minsd),         [OP_MAX] = SSE(maxss, maxsd),
     [OP_SQRT] = SSE(sqrtss, sqrtsd),      [OP_UCOMI] = SSE(ucomiss, ucomisd),
     [OP_TO_OTHER] = SSE(cvtss2sd, cvtsd2ss),
@@ -54,15 +61,19 @@ apply(baseline_t *b, const sse_t *op, x64_xreg_t dst, uint32_t position)
         op->xx(&b->buf, dst, (x64_xreg_t)vs_read_reg(b, position, X64_REGSET(dst)));
 }
 
-/* lhs = lhs OP rhs in lhs's register, which stays on the stack. */
-static x64_xreg_t
+/* lhs = lhs OP rhs in lhs's register, which stays on the stack; with AVX, lhs OP rhs into a
+ * register of avx_binary's choice, so that a pinned local on the left is not copied first. */
+static void
 binary(baseline_t *b, const sse_t *op)
 {
     uint32_t top = b->depth - 1;
+    if (b->has_avx) {
+        avx_binary(b, false, b->stack[top - 1].type, op->xxx, op->xxm);
+        return;
+    }
     x64_xreg_t lhs = xreg(b, top - 1, reg_of(b, top));
     apply(b, op, lhs, top);
     vs_drop(b, 1);
-    return lhs;
 }
 
 /* The top value replaced by OP of it, with result type `type`: in place when it is in a

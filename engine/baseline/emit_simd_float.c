@@ -1,34 +1,46 @@
 /* v128 float lanes: f32x4 and f64x2 arithmetic, min/max with the spec's NaN and signed-zero
  * rules, rounding, comparisons, and conversions between float and integer lanes, in SSE4.1 at
- * most. As in emit_float.c, a NaN the hardware makes is the first NaN operand quieted or the
+ * most, with the VEX three-operand forms of the binary arithmetic and comparisons where the CPU
+ * has AVX (binary(), compare()). As in emit_float.c, a NaN the hardware makes is the first NaN operand quieted or the
  * default NaN, which the spec's arithmetic and canonical NaN rules accept; min and max, whose
  * instructions pass a NaN on without quieting it, build the canonical NaN themselves. Constants
- * come from the function's pool, 16-byte aligned, so they are the only memory operands. */
+ * come from the function's pool, 16-byte aligned, so they are the only memory operands of SSE
+ * forms; the AVX forms may also read an operand from its slot, since VEX allows it unaligned. */
 #include "baseline_impl.h"
 
 typedef void (*xx_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t);
 typedef void (*xm_fn)(x64_buf_t *, x64_xreg_t, x64_mem_t);
 typedef void (*xxi_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t, uint8_t);
+typedef void (*xxx_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t);
+typedef void (*xxm_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_mem_t);
+typedef void (*xxxi_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t, uint8_t);
 
+/* The legacy forms, and the AVX ones of the operations binary() applies (NULL for the rest). */
 typedef struct sse {
     xx_fn xx;
     xm_fn xm;
+    xxx_fn xxx;
+    xxm_fn xxm;
 } sse_t;
 
 #define SSE(ps, pd) {{x64_##ps##_xx, x64_##ps##_xm}, {x64_##pd##_xx, x64_##pd##_xm}}
+#define SSE_AVX(ps, pd)                                                                            \
+    {{x64_##ps##_xx, x64_##ps##_xm, x64_v##ps##_xxx, x64_v##ps##_xxm},                             \
+     {x64_##pd##_xx, x64_##pd##_xm, x64_v##pd##_xxx, x64_v##pd##_xxm}}
 
 /* Indexed by [operation][is_f64]. */
 enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MIN, OP_MAX, OP_SQRT, OP_AND, OP_ANDN, OP_OR, OP_XOR,
        N_OPS };
 static const sse_t sse[N_OPS][2] = {
-    [OP_ADD] = SSE(addps, addpd),    [OP_SUB] = SSE(subps, subpd),
-    [OP_MUL] = SSE(mulps, mulpd),    [OP_DIV] = SSE(divps, divpd),
-    [OP_MIN] = SSE(minps, minpd),    [OP_MAX] = SSE(maxps, maxpd),
+    [OP_ADD] = SSE_AVX(addps, addpd), [OP_SUB] = SSE_AVX(subps, subpd),
+    [OP_MUL] = SSE_AVX(mulps, mulpd), [OP_DIV] = SSE_AVX(divps, divpd),
+    [OP_MIN] = SSE_AVX(minps, minpd), [OP_MAX] = SSE_AVX(maxps, maxpd),
     [OP_SQRT] = SSE(sqrtps, sqrtpd), [OP_AND] = SSE(andps, andpd),
     [OP_ANDN] = SSE(andnps, andnpd), [OP_OR] = SSE(orps, orpd),
     [OP_XOR] = SSE(xorps, xorpd),
 };
 static const xxi_fn cmp[2] = {x64_cmpps_xxi, x64_cmppd_xxi};
+static const xxxi_fn avx_cmp[2] = {x64_vcmpps_xxxi, x64_vcmppd_xxxi};
 static const xxi_fn round_lanes[2] = {x64_roundps_xxi, x64_roundpd_xxi};
 
 /* cmpps/cmppd predicates: all false for a NaN operand but NEQ and UNORD. */
@@ -102,12 +114,18 @@ result(baseline_t *b, uint32_t n, x64_xreg_t dst)
     return vs_push_reg(b, SL_TYPE_V128, (x64_reg_t)dst);
 }
 
+/* With AVX, a left operand in a pinned local is read in place, and a right operand in a home or
+ * local slot is the memory operand (avx_binary). */
 static bool
-binary(baseline_t *b, xx_fn op, bool is_swapped)
+binary(baseline_t *b, const sse_t *op, bool is_swapped)
 {
+    if (b->has_avx) {
+        avx_binary(b, is_swapped, SL_TYPE_V128, op->xxx, op->xxm);
+        return true;
+    }
     x64_xreg_t dst, src;
     operands(b, is_swapped, &dst, &src);
-    op(&b->buf, dst, src);
+    op->xx(&b->buf, dst, src);
     return result(b, 2, dst);
 }
 
@@ -117,6 +135,13 @@ static bool
 compare(baseline_t *b, bool is_f64, uint8_t predicate, bool is_swapped)
 {
     x64_xreg_t dst, src;
+    if (b->has_avx) {
+        x64_xreg_t src1;
+        x64_mem_t unused;
+        avx_operands(b, is_swapped, false, &dst, &src1, &src, &unused);
+        avx_cmp[is_f64](&b->buf, dst, src1, src, predicate);
+        return avx_done(b, SL_TYPE_V128, dst);
+    }
     operands(b, is_swapped, &dst, &src);
     cmp[is_f64](&b->buf, dst, src, predicate);
     return result(b, 2, dst);
@@ -304,14 +329,14 @@ emit_simd_float(baseline_t *b, unsigned op, const body_imm_t *imm)
     /* spec: pmin is rhs < lhs ? rhs : lhs, pmax lhs < rhs ? rhs : lhs: minps and maxps with rhs
      * first, which give their second operand, lhs, for a NaN and for equal lanes. */
 #define LANES(W, is_f64)                                                                           \
-    case SL_OP_##W##_ADD: return binary(b, sse[OP_ADD][is_f64].xx, false);                         \
-    case SL_OP_##W##_SUB: return binary(b, sse[OP_SUB][is_f64].xx, false);                         \
-    case SL_OP_##W##_MUL: return binary(b, sse[OP_MUL][is_f64].xx, false);                         \
-    case SL_OP_##W##_DIV: return binary(b, sse[OP_DIV][is_f64].xx, false);                         \
+    case SL_OP_##W##_ADD: return binary(b, &sse[OP_ADD][is_f64], false);                         \
+    case SL_OP_##W##_SUB: return binary(b, &sse[OP_SUB][is_f64], false);                         \
+    case SL_OP_##W##_MUL: return binary(b, &sse[OP_MUL][is_f64], false);                         \
+    case SL_OP_##W##_DIV: return binary(b, &sse[OP_DIV][is_f64], false);                         \
     case SL_OP_##W##_MIN: return min_max(b, is_f64, true);                                         \
     case SL_OP_##W##_MAX: return min_max(b, is_f64, false);                                        \
-    case SL_OP_##W##_PMIN: return binary(b, sse[OP_MIN][is_f64].xx, true);                         \
-    case SL_OP_##W##_PMAX: return binary(b, sse[OP_MAX][is_f64].xx, true);                         \
+    case SL_OP_##W##_PMIN: return binary(b, &sse[OP_MIN][is_f64], true);                         \
+    case SL_OP_##W##_PMAX: return binary(b, &sse[OP_MAX][is_f64], true);                         \
     case SL_OP_##W##_ABS: return abs_neg(b, is_f64, true);                                         \
     case SL_OP_##W##_NEG: return abs_neg(b, is_f64, false);                                        \
     case SL_OP_##W##_SQRT: return unary(b, sse[OP_SQRT][is_f64].xx);                               \

@@ -1,11 +1,14 @@
 /* v128 integer lanes: i8x16, i16x8, i32x4 and i64x2 arithmetic, saturation, shifts,
- * comparisons, narrowing and widening, in SSE4.1 at most (no pcmpgtq, which is SSE4.2, and no
- * AVX). Splats, lane access, all_true and bitmask are in emit_simd_lane.c, conversions from and to
- * float lanes in emit_simd_float.c.
+ * comparisons, narrowing and widening, in SSE4.1 at most (no pcmpgtq, which is SSE4.2), and
+ * where the CPU has AVX, the VEX three-operand forms of the binary instructions (binary(),
+ * greater(), unsigned_order()). Splats, lane access, all_true and bitmask are in
+ * emit_simd_lane.c, conversions from and to float lanes in emit_simd_float.c.
  *
- * Results are computed in place in the lhs register. The rhs is always read from a register:
- * legacy SSE memory operands must be 16-byte aligned, which home and local slots need not be;
- * constants come from the function's pool, which is aligned, and are folded as memory operands.
+ * Results are computed in place in the lhs register, or with AVX in the register avx_binary
+ * picks. In the SSE forms the rhs is always read from a register: legacy SSE memory operands
+ * must be 16-byte aligned, which home and local slots need not be (VEX ones need not, so the AVX
+ * forms read a rhs in a slot from memory); constants come from the function's pool, which is
+ * aligned, and are folded as memory operands.
  * Many operations exist for some lane widths only; `k` is log2 of the lane size in bytes
  * (0 for i8x16 ... 3 for i64x2) and indexes the tables of per-width instructions. */
 #include "baseline_impl.h"
@@ -14,12 +17,22 @@ typedef void (*xx_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t);
 typedef void (*xm_fn)(x64_buf_t *, x64_xreg_t, x64_mem_t);
 typedef void (*xi_fn)(x64_buf_t *, x64_xreg_t, uint8_t);
 
-static const xx_fn add_op[4] = {x64_paddb_xx, x64_paddw_xx, x64_paddd_xx, x64_paddq_xx};
-static const xx_fn sub_op[4] = {x64_psubb_xx, x64_psubw_xx, x64_psubd_xx, x64_psubq_xx};
-static const xx_fn eq_op[4] = {x64_pcmpeqb_xx, x64_pcmpeqw_xx, x64_pcmpeqd_xx, x64_pcmpeqq_xx};
-static const xx_fn gt_op[3] = {x64_pcmpgtb_xx, x64_pcmpgtw_xx, x64_pcmpgtd_xx};
-static const xx_fn min_u_op[3] = {x64_pminub_xx, x64_pminuw_xx, x64_pminud_xx};
-static const xx_fn max_u_op[3] = {x64_pmaxub_xx, x64_pmaxuw_xx, x64_pmaxud_xx};
+/* A binary instruction in its legacy form (dst OP= src) and its AVX ones (dst = src1 OP src2,
+ * src2 a register or memory). */
+typedef struct xop {
+    xx_fn xx;
+    void (*xxx)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t);
+    void (*xxm)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_mem_t);
+} xop_t;
+#define XOP(name) {x64_##name##_xx, x64_v##name##_xxx, x64_v##name##_xxm}
+#define OP(name) (&(const xop_t)XOP(name))
+
+static const xop_t add_op[4] = {XOP(paddb), XOP(paddw), XOP(paddd), XOP(paddq)};
+static const xop_t sub_op[4] = {XOP(psubb), XOP(psubw), XOP(psubd), XOP(psubq)};
+static const xop_t eq_op[4] = {XOP(pcmpeqb), XOP(pcmpeqw), XOP(pcmpeqd), XOP(pcmpeqq)};
+static const xop_t gt_op[3] = {XOP(pcmpgtb), XOP(pcmpgtw), XOP(pcmpgtd)};
+static const xop_t min_u_op[3] = {XOP(pminub), XOP(pminuw), XOP(pminud)};
+static const xop_t max_u_op[3] = {XOP(pmaxub), XOP(pmaxuw), XOP(pmaxud)};
 static const xx_fn abs_op[3] = {x64_pabsb_xx, x64_pabsw_xx, x64_pabsd_xx};
 /* Widening of the low half, by the source lane width. */
 static const xx_fn extend_s_op[3] = {x64_pmovsxbw_xx, x64_pmovsxwd_xx, x64_pmovsxdq_xx};
@@ -91,13 +104,17 @@ invert(baseline_t *b, x64_xreg_t x)
     x64_pxor_xx(&b->buf, x, SCRATCH_X);
 }
 
-/* lhs = lhs OP rhs in lhs's register, which stays on the stack. */
+/* lhs = lhs OP rhs in lhs's register, which stays on the stack; with AVX, lhs OP rhs into the
+ * register avx_binary picks, the lhs read in place when it is a pinned local and the rhs in
+ * memory when it is in a slot. Returns the result's register (on the stack). */
 static x64_xreg_t
-binary(baseline_t *b, xx_fn op)
+binary(baseline_t *b, const xop_t *op)
 {
+    if (b->has_avx)
+        return avx_binary(b, false, SL_TYPE_V128, op->xxx, op->xxm);
     uint32_t top = b->depth - 1;
     x64_xreg_t lhs = xreg(b, top - 1, reg_of(b, top));
-    op(&b->buf, lhs, read_xreg(b, top, X64_REGSET(lhs)));
+    op->xx(&b->buf, lhs, read_xreg(b, top, X64_REGSET(lhs)));
     vs_drop(b, 1);
     return lhs;
 }
@@ -128,7 +145,11 @@ negate(baseline_t *b, unsigned k)
 {
     x64_xreg_t x = xreg(b, b->depth - 1, 0);
     x64_pxor_xx(&b->buf, SCRATCH_X, SCRATCH_X);
-    sub_op[k](&b->buf, SCRATCH_X, x);
+    if (b->has_avx) {
+        sub_op[k].xxx(&b->buf, x, SCRATCH_X, x);
+        return;
+    }
+    sub_op[k].xx(&b->buf, SCRATCH_X, x);
     x64_movaps_xx(&b->buf, x, SCRATCH_X);
 }
 
@@ -195,12 +216,14 @@ greater_i64(baseline_t *b, x64_xreg_t dst, x64_xreg_t src)
 static x64_xreg_t
 greater(baseline_t *b, unsigned k, bool is_swapped)
 {
+    if (k < 3 && b->has_avx)
+        return avx_binary(b, is_swapped, SL_TYPE_V128, gt_op[k].xxx, gt_op[k].xxm);
     x64_xreg_t dst, src;
     binary_operands(b, is_swapped, &dst, &src);
     if (k == 3)
         greater_i64(b, dst, src);
     else
-        gt_op[k](&b->buf, dst, src);
+        gt_op[k].xx(&b->buf, dst, src);
     binary_done(b, dst);
     return dst;
 }
@@ -208,13 +231,24 @@ greater(baseline_t *b, unsigned k, bool is_swapped)
 /* Unsigned comparisons have no instruction: lhs >= rhs exactly when lhs == max_u(lhs, rhs),
  * and lhs <= rhs when lhs == min_u(lhs, rhs). */
 static x64_xreg_t
-unsigned_order(baseline_t *b, unsigned k, const xx_fn *min_max)
+unsigned_order(baseline_t *b, unsigned k, const xop_t *min_max)
 {
     x64_xreg_t dst, src;
+    if (b->has_avx) {
+        x64_xreg_t src1;
+        x64_mem_t mem;
+        if (avx_operands(b, false, true, &dst, &src1, &src, &mem))
+            min_max[k].xxm(&b->buf, SCRATCH_X, src1, mem);
+        else
+            min_max[k].xxx(&b->buf, SCRATCH_X, src1, src);
+        eq_op[k].xxx(&b->buf, dst, src1, SCRATCH_X);
+        avx_done(b, SL_TYPE_V128, dst);
+        return dst;
+    }
     binary_operands(b, false, &dst, &src);
     x64_movaps_xx(&b->buf, SCRATCH_X, dst);
-    min_max[k](&b->buf, SCRATCH_X, src);
-    eq_op[k](&b->buf, dst, SCRATCH_X);
+    min_max[k].xx(&b->buf, SCRATCH_X, src);
+    eq_op[k].xx(&b->buf, dst, SCRATCH_X);
     binary_done(b, dst);
     return dst;
 }
@@ -227,8 +261,8 @@ static void
 compare(baseline_t *b, unsigned k, int cmp)
 {
     switch (cmp) {
-    case CMP_EQ: binary(b, eq_op[k]); break;
-    case CMP_NE: invert(b, binary(b, eq_op[k])); break;
+    case CMP_EQ: binary(b, &eq_op[k]); break;
+    case CMP_NE: invert(b, binary(b, &eq_op[k])); break;
     case CMP_GT_S: greater(b, k, false); break;
     case CMP_LT_S: greater(b, k, true); break;
     case CMP_LE_S: invert(b, greater(b, k, false)); break;
@@ -399,7 +433,7 @@ extadd_pairwise(baseline_t *b, unsigned k, bool is_signed)
 static void
 q15mulr(baseline_t *b)
 {
-    x64_xreg_t x = binary(b, x64_pmulhrsw_xx);
+    x64_xreg_t x = binary(b, OP(pmulhrsw));
     x64_pcmpeqd_xx(&b->buf, SCRATCH_X, SCRATCH_X);
     x64_psllw_xi(&b->buf, SCRATCH_X, 15);
     x64_pcmpeqw_xx(&b->buf, SCRATCH_X, x);
@@ -431,8 +465,8 @@ emit_simd_int(baseline_t *b, unsigned op, const body_imm_t *imm)
     (void)imm;
     switch (op) {
 #define LANES(W, k)                                                                                \
-    case SL_OP_##W##_ADD: binary(b, add_op[k]); return true;                                       \
-    case SL_OP_##W##_SUB: binary(b, sub_op[k]); return true;                                       \
+    case SL_OP_##W##_ADD: binary(b, &add_op[k]); return true;                                      \
+    case SL_OP_##W##_SUB: binary(b, &sub_op[k]); return true;                                      \
     case SL_OP_##W##_NEG: negate(b, k); return true;                                               \
     case SL_OP_##W##_ABS: absolute(b, k); return true;                                             \
     case SL_OP_##W##_SHL: shift(b, k, SHL); return true;                                           \
@@ -455,40 +489,40 @@ emit_simd_int(baseline_t *b, unsigned op, const body_imm_t *imm)
     case SL_OP_##W##_GT_U: compare(b, k, CMP_GT_U); return true;                                   \
     case SL_OP_##W##_LE_U: compare(b, k, CMP_LE_U); return true;                                   \
     case SL_OP_##W##_GE_U: compare(b, k, CMP_GE_U); return true;                                   \
-    case SL_OP_##W##_MIN_S: binary(b, x64_##minsb##_xx); return true;                              \
-    case SL_OP_##W##_MIN_U: binary(b, x64_##minub##_xx); return true;                              \
-    case SL_OP_##W##_MAX_S: binary(b, x64_##maxsb##_xx); return true;                              \
-    case SL_OP_##W##_MAX_U: binary(b, x64_##maxub##_xx); return true;
+    case SL_OP_##W##_MIN_S: binary(b, OP(minsb)); return true;                                     \
+    case SL_OP_##W##_MIN_U: binary(b, OP(minub)); return true;                                     \
+    case SL_OP_##W##_MAX_S: binary(b, OP(maxsb)); return true;                                     \
+    case SL_OP_##W##_MAX_U: binary(b, OP(maxub)); return true;
     NARROW_LANES(I8X16, 0, pminsb, pminub, pmaxsb, pmaxub)
     NARROW_LANES(I16X8, 1, pminsw, pminuw, pmaxsw, pmaxuw)
     NARROW_LANES(I32X4, 2, pminsd, pminud, pmaxsd, pmaxud)
 #undef NARROW_LANES
 
     /* spec: saturating arithmetic and the rounding average, one instruction each */
-    case SL_OP_I8X16_ADD_SAT_S: binary(b, x64_paddsb_xx); return true;
-    case SL_OP_I8X16_ADD_SAT_U: binary(b, x64_paddusb_xx); return true;
-    case SL_OP_I8X16_SUB_SAT_S: binary(b, x64_psubsb_xx); return true;
-    case SL_OP_I8X16_SUB_SAT_U: binary(b, x64_psubusb_xx); return true;
-    case SL_OP_I16X8_ADD_SAT_S: binary(b, x64_paddsw_xx); return true;
-    case SL_OP_I16X8_ADD_SAT_U: binary(b, x64_paddusw_xx); return true;
-    case SL_OP_I16X8_SUB_SAT_S: binary(b, x64_psubsw_xx); return true;
-    case SL_OP_I16X8_SUB_SAT_U: binary(b, x64_psubusw_xx); return true;
-    case SL_OP_I8X16_AVGR_U: binary(b, x64_pavgb_xx); return true;
-    case SL_OP_I16X8_AVGR_U: binary(b, x64_pavgw_xx); return true;
+    case SL_OP_I8X16_ADD_SAT_S: binary(b, OP(paddsb)); return true;
+    case SL_OP_I8X16_ADD_SAT_U: binary(b, OP(paddusb)); return true;
+    case SL_OP_I8X16_SUB_SAT_S: binary(b, OP(psubsb)); return true;
+    case SL_OP_I8X16_SUB_SAT_U: binary(b, OP(psubusb)); return true;
+    case SL_OP_I16X8_ADD_SAT_S: binary(b, OP(paddsw)); return true;
+    case SL_OP_I16X8_ADD_SAT_U: binary(b, OP(paddusw)); return true;
+    case SL_OP_I16X8_SUB_SAT_S: binary(b, OP(psubsw)); return true;
+    case SL_OP_I16X8_SUB_SAT_U: binary(b, OP(psubusw)); return true;
+    case SL_OP_I8X16_AVGR_U: binary(b, OP(pavgb)); return true;
+    case SL_OP_I16X8_AVGR_U: binary(b, OP(pavgw)); return true;
 
-    case SL_OP_I16X8_MUL: binary(b, x64_pmullw_xx); return true;
-    case SL_OP_I32X4_MUL: binary(b, x64_pmulld_xx); return true;
+    case SL_OP_I16X8_MUL: binary(b, OP(pmullw)); return true;
+    case SL_OP_I32X4_MUL: binary(b, OP(pmulld)); return true;
     case SL_OP_I64X2_MUL: multiply_i64(b); return true;
     case SL_OP_I16X8_Q15MULR_SAT_S: q15mulr(b); return true;
     /* spec: the one overflowing sum, 2 * 0x8000 * 0x8000, wraps as pmaddwd does */
-    case SL_OP_I32X4_DOT_I16X8_S: binary(b, x64_pmaddwd_xx); return true;
+    case SL_OP_I32X4_DOT_I16X8_S: binary(b, OP(pmaddwd)); return true;
     case SL_OP_I8X16_POPCNT: popcount(b); return true;
 
     /* spec: narrowing saturates signed inputs; the pack instructions read them as signed too */
-    case SL_OP_I8X16_NARROW_I16X8_S: binary(b, x64_packsswb_xx); return true;
-    case SL_OP_I8X16_NARROW_I16X8_U: binary(b, x64_packuswb_xx); return true;
-    case SL_OP_I16X8_NARROW_I32X4_S: binary(b, x64_packssdw_xx); return true;
-    case SL_OP_I16X8_NARROW_I32X4_U: binary(b, x64_packusdw_xx); return true;
+    case SL_OP_I8X16_NARROW_I16X8_S: binary(b, OP(packsswb)); return true;
+    case SL_OP_I8X16_NARROW_I16X8_U: binary(b, OP(packuswb)); return true;
+    case SL_OP_I16X8_NARROW_I32X4_S: binary(b, OP(packssdw)); return true;
+    case SL_OP_I16X8_NARROW_I32X4_U: binary(b, OP(packusdw)); return true;
 
 #define WIDEN(W, F, k)                                                                             \
     case SL_OP_##W##_EXTEND_LOW_##F##_S: extend(b, k, false, true); return true;                   \

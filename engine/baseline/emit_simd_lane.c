@@ -326,10 +326,18 @@ swizzle(baseline_t *b)
     return true;
 }
 
-/* and, or, xor: the ps forms are a byte shorter than pand, por and pxor and give the same bits. */
+/* and, or, xor: the ps forms are a byte shorter than pand, por and pxor and give the same bits.
+ * With AVX, the three-operand form (avx_binary): a pinned local on the left is not copied, and
+ * a right operand in a slot is read from memory, which VEX allows unaligned. */
 static void
-bitwise(baseline_t *b, void (*op)(x64_buf_t *, x64_xreg_t, x64_xreg_t))
+bitwise(baseline_t *b, void (*op)(x64_buf_t *, x64_xreg_t, x64_xreg_t),
+        void (*avx_op)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t),
+        void (*avx_op_mem)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_mem_t))
 {
+    if (b->has_avx) {
+        avx_binary(b, false, SL_TYPE_V128, avx_op, avx_op_mem);
+        return;
+    }
     uint32_t top = b->depth - 1;
     x64_xreg_t x = xreg(b, top - 1, xmm_of(b, top));
     op(&b->buf, x, xread(b, top, X64_REGSET(x)));
@@ -337,10 +345,14 @@ bitwise(baseline_t *b, void (*op)(x64_buf_t *, x64_xreg_t, x64_xreg_t))
 }
 
 /* spec: v128.andnot(a, b) = a & ~b; andnps complements its destination, so b's register takes
- * the result. */
+ * the result (with AVX, vandnps dst, b, a: b is the complemented first source). */
 static bool
 and_not(baseline_t *b)
 {
+    if (b->has_avx) {
+        avx_binary(b, true, SL_TYPE_V128, x64_vandnps_xxx, x64_vandnps_xxm);
+        return true;
+    }
     uint32_t top = b->depth - 1;
     x64_xreg_t x = xreg(b, top, xmm_of(b, top - 1));
     x64_andnps_xx(&b->buf, x, xread(b, top - 1, X64_REGSET(x)));
@@ -456,9 +468,9 @@ emit_simd_lane(baseline_t *b, unsigned op, const body_imm_t *imm)
     case SL_OP_I8X16_SWIZZLE: return swizzle(b);
 
     case SL_OP_V128_NOT: complement(b); return true;
-    case SL_OP_V128_AND: bitwise(b, x64_andps_xx); return true;
-    case SL_OP_V128_OR: bitwise(b, x64_orps_xx); return true;
-    case SL_OP_V128_XOR: bitwise(b, x64_xorps_xx); return true;
+    case SL_OP_V128_AND: bitwise(b, x64_andps_xx, x64_vandps_xxx, x64_vandps_xxm); return true;
+    case SL_OP_V128_OR: bitwise(b, x64_orps_xx, x64_vorps_xxx, x64_vorps_xxm); return true;
+    case SL_OP_V128_XOR: bitwise(b, x64_xorps_xx, x64_vxorps_xxx, x64_vxorps_xxm); return true;
     case SL_OP_V128_ANDNOT: return and_not(b);
     case SL_OP_V128_BITSELECT: bitselect(b); return true;
     case SL_OP_V128_ANY_TRUE: return any_true(b);

@@ -398,3 +398,51 @@ vs_store_to(baseline_t *b, uint32_t position, x64_mem_t dst)
         break;
     }
 }
+
+bool
+avx_operands(baseline_t *b, bool is_swapped, bool may_use_mem, x64_xreg_t *dst,
+             x64_xreg_t *src1, x64_xreg_t *src2, x64_mem_t *mem)
+{
+    SL_DASSERT(b->has_avx);
+    uint32_t top = b->depth - 1;
+    uint32_t left = is_swapped ? top : top - 1, right = is_swapped ? top - 1 : top;
+    const vslot_t *l = &b->stack[left], *r = &b->stack[right];
+    x64_regset_t right_reg = r->loc == LOC_REG ? X64_REGSET(r->reg) : 0;
+    bool is_unpinned_local = r->loc == LOC_LOCAL && local_reg(b, (uint32_t)r->imm) == X64_NO_REG;
+    bool is_mem = may_use_mem && (r->loc == LOC_STACK || is_unpinned_local);
+    *src1 = (x64_xreg_t)vs_read_reg(b, left, right_reg);
+    if (is_mem)
+        *mem = r->loc == LOC_STACK ? home(b, right) : local_slot(b, (uint32_t)r->imm);
+    else
+        *src2 = (x64_xreg_t)vs_read_reg(b, right, X64_REGSET(*src1));
+    /* both slots are dropped by avx_done, so either's own register may take the result */
+    if (l->loc == LOC_REG)
+        *dst = (x64_xreg_t)l->reg;
+    else if (r->loc == LOC_REG)
+        *dst = (x64_xreg_t)r->reg;
+    else
+        *dst = vs_alloc_x(b, X64_REGSET(*src1) | (is_mem ? 0 : X64_REGSET(*src2)));
+    return is_mem;
+}
+
+bool
+avx_done(baseline_t *b, uint8_t type, x64_xreg_t dst)
+{
+    vs_drop(b, 2);
+    return vs_push_reg(b, type, (x64_reg_t)dst);
+}
+
+x64_xreg_t
+avx_binary(baseline_t *b, bool is_swapped, uint8_t type,
+           void (*xxx)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t),
+           void (*xxm)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_mem_t))
+{
+    x64_xreg_t dst, src1, src2;
+    x64_mem_t mem;
+    if (avx_operands(b, is_swapped, xxm != NULL, &dst, &src1, &src2, &mem))
+        xxm(&b->buf, dst, src1, mem);
+    else
+        xxx(&b->buf, dst, src1, src2);
+    avx_done(b, type, dst);
+    return dst;
+}

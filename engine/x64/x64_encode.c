@@ -1,6 +1,7 @@
 /* The emitters of x64_encode.h. Every instruction goes through encode(), the one writer of
- * prefixes, REX, opcode, ModRM, SIB and displacement; the emitters only pick the opcode, the
- * flags and the operands, and append immediates. Families come from x64_insn.def. */
+ * prefixes, REX, opcode, ModRM, SIB and displacement, or for AVX forms encode_vex(), which puts
+ * a VEX prefix where the legacy prefixes, REX and escape bytes were; the emitters only pick the
+ * opcode, the flags and the operands, and append immediates. Families come from x64_insn.def. */
 #include "x64_encode.h"
 
 #include "invariants.h"
@@ -110,6 +111,17 @@ encode_mem(x64_buf_t *b, unsigned reg, const x64_mem_t *m)
         x64_emit32(b, (uint32_t)m->disp);
 }
 
+/* ModRM for register rm (m == NULL), or ModRM/SIB/disp for memory m; the high bits of reg and
+ * rm went into REX or VEX. */
+static void
+encode_modrm(x64_buf_t *b, unsigned reg, unsigned rm, const x64_mem_t *m)
+{
+    if (m)
+        encode_mem(b, (reg & 7) << 3, m);
+    else
+        x64_emit8(b, (uint8_t)(MOD_REG | (reg & 7) << 3 | (rm & 7)));
+}
+
 /* Writes one instruction up to its displacement: legacy prefixes, REX, the opcode (one to three
  * bytes, the value's magnitude gives the count: 0F escapes make longer opcodes larger), then
  * ModRM for register rm (m == NULL) or ModRM/SIB/disp for memory m. reg is a register or a
@@ -154,10 +166,49 @@ encode(x64_buf_t *b, unsigned flags, uint32_t opcode, unsigned reg, unsigned rm,
         return;
     }
     x64_emit8(b, (uint8_t)opcode);
-    if (m)
-        encode_mem(b, (reg & 7) << 3, m);
-    else
-        x64_emit8(b, (uint8_t)(MOD_REG | (reg & 7) << 3 | (rm & 7)));
+    encode_modrm(b, reg, rm, m);
+}
+
+/* VEX (Intel SDM vol. 2A, 2.3): one prefix standing for the legacy mandatory prefix (pp), REX
+ * (R, X, B, W), the 0F/0F38/0F3A escape (the map, mmmmm) and a third register operand
+ * (vvvv), followed by the opcode's last byte and the same ModRM/SIB/disp as legacy code.
+ * R, X, B and vvvv are stored inverted, so that in 32-bit mode the prefix bytes C4 and C5 read
+ * as invalid LES/LDS operands rather than as those instructions. The two-byte form (C5) holds
+ * only R, vvvv, L and pp: it serves map 0F with W 0 and no extended base or index register;
+ * anything else takes three bytes (C4). L is 0 (128 bits) for every instruction here.
+ * `opcode` is written as for encode(): 0x0F58, 0x0F3840, 0x0F3A0A. */
+static void
+encode_vex(x64_buf_t *b, unsigned flags, uint32_t opcode, unsigned reg, unsigned vvvv,
+           unsigned rm, const x64_mem_t *m)
+{
+    SL_DASSERT(reg < 16 && vvvv < 16 && (m || rm < 16));
+    unsigned map = opcode >> 8 == 0x0F      ? 1  /* 0F */
+                   : opcode >> 8 == 0x0F38 ? 2  /* 0F 38 */
+                   : opcode >> 8 == 0x0F3A ? 3  /* 0F 3A */
+                                           : 0;
+    SL_ASSERT(map != 0);
+    unsigned pp = flags & ENC_P66 ? 1 : flags & ENC_PF3 ? 2 : flags & ENC_PF2 ? 3 : 0;
+    unsigned r = reg >> 3, x = 0, base = 0;
+    if (m) {
+        if (m->base != X64_NO_REG)
+            base = (unsigned)m->base >> 3;
+        if (m->index != X64_NO_REG)
+            x = (unsigned)m->index >> 3;
+    } else {
+        base = rm >> 3;
+    }
+    unsigned w = flags & ENC_W ? 1 : 0;
+    unsigned last = (~vvvv & 15u) << 3 | 0u << 2 /* L */ | pp;
+    if (map == 1 && !w && !x && !base) {
+        x64_emit8(b, 0xC5);
+        x64_emit8(b, (uint8_t)((r ^ 1) << 7 | last));
+    } else {
+        x64_emit8(b, 0xC4);
+        x64_emit8(b, (uint8_t)((r ^ 1) << 7 | (x ^ 1) << 6 | (base ^ 1) << 5 | map));
+        x64_emit8(b, (uint8_t)(w << 7 | last));
+    }
+    x64_emit8(b, (uint8_t)opcode);
+    encode_modrm(b, reg, rm, m);
 }
 
 /* An immediate of the operand size; size 8 takes a sign-extended imm32. */
@@ -265,8 +316,28 @@ sized_op(unsigned size, uint32_t op)
             x64_emit8(b, (uint8_t)((op) >> 8));                                                    \
         x64_emit8(b, (uint8_t)(op));                                                               \
     }
+/* vop xmm1, xmm2, xmm3; vop xmm1, xmm2, m: xmm2 in vvvv */
+#define X64_VEX_NO(name, pfx, op)
+#define X64_VEX_NDS(name, pfx, op)                                                                 \
+    void x64_v##name##_xxx(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src1, x64_xreg_t src2)        \
+    {                                                                                              \
+        encode_vex(b, ENC_P##pfx, op, dst, src1, src2, NULL);                                      \
+    }                                                                                              \
+    void x64_v##name##_xxm(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src1, x64_mem_t src2)         \
+    {                                                                                              \
+        encode_vex(b, ENC_P##pfx, op, dst, src1, 0, &src2);                                        \
+    }
+/* vop xmm1, xmm2, xmm3, imm8 */
+#define X64_VEX_XXI_NO(name, pfx, op)
+#define X64_VEX_XXI_NDS(name, pfx, op)                                                             \
+    void x64_v##name##_xxxi(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src1, x64_xreg_t src2,       \
+                            uint8_t imm)                                                           \
+    {                                                                                              \
+        encode_vex(b, ENC_P##pfx, op, dst, src1, src2, NULL);                                      \
+        x64_emit8(b, imm);                                                                         \
+    }
 /* op xmm, xmm; op xmm, m */
-#define X64_SSE(name, pfx, op)                                                                     \
+#define X64_SSE(name, pfx, op, vex)                                                                \
     void x64_##name##_xx(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src)                            \
     {                                                                                              \
         encode(b, ENC_P##pfx, op, dst, src, NULL);                                                 \
@@ -274,10 +345,11 @@ sized_op(unsigned size, uint32_t op)
     void x64_##name##_xm(x64_buf_t *b, x64_xreg_t dst, x64_mem_t src)                             \
     {                                                                                              \
         encode(b, ENC_P##pfx, op, dst, 0, &src);                                                   \
-    }
+    }                                                                                              \
+    X64_VEX_##vex(name, pfx, op)
 /* op xmm, xmm and op xmm, m (load); op m, xmm (store) */
 #define X64_SSE_MOV(name, pfx, load, store)                                                        \
-    X64_SSE(name, pfx, load)                                                                       \
+    X64_SSE(name, pfx, load, NO)                                                                   \
     void x64_##name##_mx(x64_buf_t *b, x64_mem_t dst, x64_xreg_t src)                             \
     {                                                                                              \
         encode(b, ENC_P##pfx, store, src, 0, &dst);                                                \
@@ -309,12 +381,13 @@ sized_op(unsigned size, uint32_t op)
         encode(b, ENC_P##pfx | sized(dst_size), op, dst, src, NULL);                               \
     }
 /* op xmm, xmm, imm8 */
-#define X64_SSE_XXI(name, pfx, op)                                                                 \
+#define X64_SSE_XXI(name, pfx, op, vex)                                                            \
     void x64_##name##_xxi(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src, uint8_t imm)              \
     {                                                                                              \
         encode(b, ENC_P##pfx, op, dst, src, NULL);                                                 \
         x64_emit8(b, imm);                                                                         \
-    }
+    }                                                                                              \
+    X64_VEX_XXI_##vex(name, pfx, op)
 /* op xmm, imm8: 66 op /digit ib */
 #define X64_SSE_SHIFT(name, op, digit)                                                             \
     void x64_##name##_xi(x64_buf_t *b, x64_xreg_t dst, uint8_t imm)                               \
@@ -346,6 +419,10 @@ sized_op(unsigned size, uint32_t op)
         x64_emit8(b, imm);                                                                         \
     }
 #include "x64_insn.def"
+#undef X64_VEX_NO
+#undef X64_VEX_NDS
+#undef X64_VEX_XXI_NO
+#undef X64_VEX_XXI_NDS
 
 /* test r/m, r: 85 /r (84 for 8 bits) */
 void

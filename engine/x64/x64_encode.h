@@ -32,6 +32,10 @@
  *   bit counts (lzcnt tzcnt popcnt bsr bsf), sizes 2, 4, 8:   _rr  op r, r/m
  *   fixed (ret int3 ud2 mfence): x64_<name>(b)
  *   SSE: _xx op xmm, xmm;  _xm op xmm, m;  moves also _mx op m, xmm
+ *   AVX (the rows marked NDS): x64_v<name>_xxx vop xmm1, xmm2, xmm3;  _xxm vop xmm1, xmm2, m;
+ *     _xxxi vop xmm1, xmm2, xmm3, imm8. VEX.128: xmm1 is written, xmm2 and xmm3/m only read,
+ *     and bits 255:128 of ymm1 are zeroed (which the engine never relies on: it uses xmm only).
+ *     Unlike legacy SSE, an m of 16 bytes need not be aligned.
  *   lane inserts: _xri op xmm, r, imm8;  _xmi op xmm, m, imm8
  *   lane extracts: _rxi op r, xmm, imm8;  _mxi op m, xmm, imm8
  *     a rip-relative m is relative to the end of the imm8, so a label cannot be its target */
@@ -48,11 +52,20 @@
 #define X64_BITCOUNT(name, pfx, op)                                                                \
     void x64_##name##_rr(x64_buf_t *b, unsigned size, x64_reg_t dst, x64_reg_t src);
 #define X64_FIXED(name, op) void x64_##name(x64_buf_t *b);
-#define X64_SSE(name, pfx, op)                                                                     \
+#define X64_VEX_NO(name)
+#define X64_VEX_NDS(name)                                                                          \
+    void x64_v##name##_xxx(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src1, x64_xreg_t src2);       \
+    void x64_v##name##_xxm(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src1, x64_mem_t src2);
+#define X64_VEX_XXI_NO(name)
+#define X64_VEX_XXI_NDS(name)                                                                      \
+    void x64_v##name##_xxxi(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src1, x64_xreg_t src2,       \
+                            uint8_t imm);
+#define X64_SSE(name, pfx, op, vex)                                                                \
     void x64_##name##_xx(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src);                           \
-    void x64_##name##_xm(x64_buf_t *b, x64_xreg_t dst, x64_mem_t src);
+    void x64_##name##_xm(x64_buf_t *b, x64_xreg_t dst, x64_mem_t src);                            \
+    X64_VEX_##vex(name)
 #define X64_SSE_MOV(name, pfx, load, store)                                                        \
-    X64_SSE(name, pfx, load)                                                                       \
+    X64_SSE(name, pfx, load, NO)                                                                   \
     void x64_##name##_mx(x64_buf_t *b, x64_mem_t dst, x64_xreg_t src);
 #define X64_SSE_XR(name, pfx, op, size)                                                            \
     void x64_##name##_xr(x64_buf_t *b, x64_xreg_t dst, x64_reg_t src);
@@ -62,8 +75,9 @@
     void x64_##name##_xr(x64_buf_t *b, unsigned src_size, x64_xreg_t dst, x64_reg_t src);
 #define X64_SSE_CVT_RX(name, pfx, op)                                                              \
     void x64_##name##_rx(x64_buf_t *b, unsigned dst_size, x64_reg_t dst, x64_xreg_t src);
-#define X64_SSE_XXI(name, pfx, op)                                                                 \
-    void x64_##name##_xxi(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src, uint8_t imm);
+#define X64_SSE_XXI(name, pfx, op, vex)                                                            \
+    void x64_##name##_xxi(x64_buf_t *b, x64_xreg_t dst, x64_xreg_t src, uint8_t imm);             \
+    X64_VEX_XXI_##vex(name)
 #define X64_SSE_SHIFT(name, op, digit)                                                             \
     void x64_##name##_xi(x64_buf_t *b, x64_xreg_t dst, uint8_t imm);
 #define X64_SSE_INSERT(name, pfx, op, size)                                                        \
@@ -73,6 +87,10 @@
     void x64_##name##_rxi(x64_buf_t *b, x64_reg_t dst, x64_xreg_t src, uint8_t imm);              \
     void x64_##name##_mxi(x64_buf_t *b, x64_mem_t dst, x64_xreg_t src, uint8_t imm);
 #include "x64_insn.def"
+#undef X64_VEX_NO
+#undef X64_VEX_NDS
+#undef X64_VEX_XXI_NO
+#undef X64_VEX_XXI_NDS
 
 /* test r/m, r (sizes 1, 2, 4, 8) */
 void x64_test_rr(x64_buf_t *b, unsigned size, x64_reg_t dst, x64_reg_t src);

@@ -302,6 +302,14 @@ START_TEST(test_baseline_names_what_its_code_needs)
     size_t len = sl_engine_code_identity(engine, identity, sizeof identity);
     ck_assert_uint_eq(len, strlen(identity));
     ck_assert_ptr_nonnull(strstr(identity, "/baseline x86-64 popcnt sse4.1"));
+    /* without AVX (forced), the code uses none, and the identity says so */
+    sl_engine_t *sse;
+    ck_assert_int_eq(sl_engine_new(&(sl_engine_options_t){.no_avx = true}, &sse), 0);
+    char sse_identity[160];
+    sl_engine_code_identity(sse, sse_identity, sizeof sse_identity);
+    ck_assert_ptr_null(strstr(sse_identity, "avx"));
+    ck_assert_ptr_nonnull(strstr(sse_identity, "sse4.1"));
+    sl_engine_free(sse);
     /* a short buffer still gets the full length back, and a terminated prefix */
     char small[8];
     ck_assert_uint_eq(sl_engine_code_identity(engine, small, sizeof small), len);

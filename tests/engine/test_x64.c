@@ -146,6 +146,7 @@ check_code(const char *what, const x64_buf_t *b, size_t from, const char *want_h
 typedef enum shape {
     S_RR, S_RI, S_RI64, S_RM, S_MR, S_MI, S_R, S_RU8, S_SIZE, S_NONE, S_REG, S_MEM,
     S_XX, S_XM, S_MX, S_XR, S_RX, S_CVT_XR, S_CVT_RX, S_XXI, S_XI, S_XRI, S_XMI, S_RXI, S_MXI,
+    S_XXX, S_XXM, S_XXXI,
     /* one emitter each */
     S_MOVZX_RM, S_MOVSX_RM, S_MOVZX_RR, S_MOVSX_RR, S_IMUL_RRI, S_SETCC, S_CMOVCC, S_NOP,
 } shape_t;
@@ -179,9 +180,12 @@ typedef struct enc_case {
         void (*xmi)(x64_buf_t *, x64_xreg_t, x64_mem_t, uint8_t);
         void (*rxi)(x64_buf_t *, x64_reg_t, x64_xreg_t, uint8_t);
         void (*mxi)(x64_buf_t *, x64_mem_t, x64_xreg_t, uint8_t);
+        void (*xxx)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t);
+        void (*xxm)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_mem_t);
+        void (*xxxi)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t, uint8_t);
     } fn;
     unsigned size, size2; /* operand size; the second size of movzx/movsx/cvt */
-    uint8_t a, c;         /* registers, first and second operand */
+    uint8_t a, c, v;      /* registers, first, second and third operand (the AVX forms) */
     x64_cc_t cc;
     x64_mem_t m;
     int64_t imm;
@@ -228,6 +232,13 @@ typedef struct enc_case {
     {#f, S_RXI, .fn.rxi = f, .a = d, .c = s, .imm = i, .hex = h, .text = t}
 #define MXI(f, mem, s, i, h, t)                                                                    \
     {#f, S_MXI, .fn.mxi = f, .m = mem, .c = s, .imm = i, .hex = h, .text = t}
+/* AVX: dst, the first source (VEX.vvvv), then the second source */
+#define XXX(f, d, s1, s2, h, t)                                                                    \
+    {#f, S_XXX, .fn.xxx = f, .a = d, .c = s1, .v = s2, .hex = h, .text = t}
+#define XXM(f, d, s1, mem, h, t)                                                                   \
+    {#f, S_XXM, .fn.xxm = f, .a = d, .c = s1, .m = mem, .hex = h, .text = t}
+#define XXXI(f, d, s1, s2, i, h, t)                                                                \
+    {#f, S_XXXI, .fn.xxxi = f, .a = d, .c = s1, .v = s2, .imm = i, .hex = h, .text = t}
 #define ZXRM(d, ss, mem, h, t)                                                                     \
     {"x64_movzx_rm", S_MOVZX_RM, .a = d, .size2 = ss, .m = mem, .hex = h, .text = t}
 #define SXRM(ds, d, ss, mem, h, t)                                                                 \
@@ -1338,6 +1349,230 @@ static const enc_case_t enc_cases[] = {
     XXI(x64_roundpd_xxi, XMM0, XMM0, 3, "66 0f 3a 09 c0 03", "roundpd xmm0, xmm0, 3"),
     XXI(x64_shufps_xxi, XMM0, XMM15, 8, "41 0f c6 c7 08", "shufps xmm0, xmm15, 8"),
     XXI(x64_shufps_xxi, XMM11, XMM1, 136, "44 0f c6 d9 88", "shufps xmm11, xmm1, 0x88"),
+    /* AVX three-operand forms of the rows marked NDS, in table order: register triples that
+     * take the two-byte VEX (map 0F, no extended rm) and the three-byte one (extended rm, base or
+     * index; maps 0F38 and 0F3A), extended registers in every field */
+    XXX(x64_vaddss_xxx, XMM1, XMM2, XMM3, "c5 ea 58 cb", "vaddss xmm1, xmm2, xmm3"),
+    XXM(x64_vaddss_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c5 9a 58 5d f8", "vaddss xmm3, xmm12, dword ptr [rbp - 8]"),
+    XXX(x64_vaddsd_xxx, XMM8, XMM9, XMM10, "c4 41 33 58 c2", "vaddsd xmm8, xmm9, xmm10"),
+    XXM(x64_vaddsd_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c1 03 58 44 8c 40", "vaddsd xmm0, xmm15, qword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vsubss_xxx, XMM15, XMM0, XMM14, "c4 41 7a 5c fe", "vsubss xmm15, xmm0, xmm14"),
+    XXM(x64_vsubss_xxm, XMM9, XMM4, MRIP(0x100),
+        "c5 5a 5c 0d 00 01 00 00", "vsubss xmm9, xmm4, dword ptr [rip + 0x100]"),
+    XXX(x64_vsubsd_xxx, XMM3, XMM12, XMM7, "c5 9b 5c df", "vsubsd xmm3, xmm12, xmm7"),
+    XXM(x64_vsubsd_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 81 23 5c 74 cf 80", "vsubsd xmm6, xmm11, qword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vmulss_xxx, XMM0, XMM15, XMM8, "c4 c1 02 59 c0", "vmulss xmm0, xmm15, xmm8"),
+    XXM(x64_vmulss_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c5 ea 59 0c 24", "vmulss xmm1, xmm2, dword ptr [rsp]"),
+    XXX(x64_vmulsd_xxx, XMM9, XMM4, XMM5, "c5 5b 59 cd", "vmulsd xmm9, xmm4, xmm5"),
+    XXM(x64_vmulsd_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 21 33 59 84 68 78 56 34 12", "vmulsd xmm8, xmm9, qword ptr [rax + r13*2 + 0x12345678]"),
+    XXX(x64_vdivss_xxx, XMM6, XMM11, XMM13, "c4 c1 22 5e f5", "vdivss xmm6, xmm11, xmm13"),
+    XXM(x64_vdivss_xxm, XMM15, XMM0, MB(R13, 0),
+        "c4 41 7a 5e 7d 00", "vdivss xmm15, xmm0, dword ptr [r13]"),
+    XXX(x64_vdivsd_xxx, XMM1, XMM2, XMM3, "c5 eb 5e cb", "vdivsd xmm1, xmm2, xmm3"),
+    XXM(x64_vdivsd_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c5 9b 5e 5d f8", "vdivsd xmm3, xmm12, qword ptr [rbp - 8]"),
+    XXX(x64_vandps_xxx, XMM8, XMM9, XMM10, "c4 41 30 54 c2", "vandps xmm8, xmm9, xmm10"),
+    XXM(x64_vandps_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c1 00 54 44 8c 40", "vandps xmm0, xmm15, xmmword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vandnps_xxx, XMM15, XMM0, XMM14, "c4 41 78 55 fe", "vandnps xmm15, xmm0, xmm14"),
+    XXM(x64_vandnps_xxm, XMM9, XMM4, MRIP(0x100),
+        "c5 58 55 0d 00 01 00 00", "vandnps xmm9, xmm4, xmmword ptr [rip + 0x100]"),
+    XXX(x64_vorps_xxx, XMM3, XMM12, XMM7, "c5 98 56 df", "vorps xmm3, xmm12, xmm7"),
+    XXM(x64_vorps_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 81 20 56 74 cf 80", "vorps xmm6, xmm11, xmmword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vxorps_xxx, XMM0, XMM15, XMM8, "c4 c1 00 57 c0", "vxorps xmm0, xmm15, xmm8"),
+    XXM(x64_vxorps_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c5 e8 57 0c 24", "vxorps xmm1, xmm2, xmmword ptr [rsp]"),
+    XXX(x64_vpcmpeqd_xxx, XMM9, XMM4, XMM5, "c5 59 76 cd", "vpcmpeqd xmm9, xmm4, xmm5"),
+    XXM(x64_vpcmpeqd_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 21 31 76 84 68 78 56 34 12",
+        "vpcmpeqd xmm8, xmm9, xmmword ptr [rax + r13*2 + 0x12345678]"),
+    XXX(x64_vpcmpeqb_xxx, XMM6, XMM11, XMM13, "c4 c1 21 74 f5", "vpcmpeqb xmm6, xmm11, xmm13"),
+    XXM(x64_vpcmpeqb_xxm, XMM15, XMM0, MB(R13, 0),
+        "c4 41 79 74 7d 00", "vpcmpeqb xmm15, xmm0, xmmword ptr [r13]"),
+    XXX(x64_vpcmpeqw_xxx, XMM1, XMM2, XMM3, "c5 e9 75 cb", "vpcmpeqw xmm1, xmm2, xmm3"),
+    XXM(x64_vpcmpeqw_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c5 99 75 5d f8", "vpcmpeqw xmm3, xmm12, xmmword ptr [rbp - 8]"),
+    XXX(x64_vpcmpeqq_xxx, XMM8, XMM9, XMM10, "c4 42 31 29 c2", "vpcmpeqq xmm8, xmm9, xmm10"),
+    XXM(x64_vpcmpeqq_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c2 01 29 44 8c 40", "vpcmpeqq xmm0, xmm15, xmmword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vpaddusb_xxx, XMM15, XMM0, XMM14, "c4 41 79 dc fe", "vpaddusb xmm15, xmm0, xmm14"),
+    XXM(x64_vpaddusb_xxm, XMM9, XMM4, MRIP(0x100),
+        "c5 59 dc 0d 00 01 00 00", "vpaddusb xmm9, xmm4, xmmword ptr [rip + 0x100]"),
+    XXX(x64_vpacksswb_xxx, XMM3, XMM12, XMM7, "c5 99 63 df", "vpacksswb xmm3, xmm12, xmm7"),
+    XXM(x64_vpacksswb_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 81 21 63 74 cf 80", "vpacksswb xmm6, xmm11, xmmword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vpaddb_xxx, XMM0, XMM15, XMM8, "c4 c1 01 fc c0", "vpaddb xmm0, xmm15, xmm8"),
+    XXM(x64_vpaddb_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c5 e9 fc 0c 24", "vpaddb xmm1, xmm2, xmmword ptr [rsp]"),
+    XXX(x64_vpaddw_xxx, XMM9, XMM4, XMM5, "c5 59 fd cd", "vpaddw xmm9, xmm4, xmm5"),
+    XXM(x64_vpaddw_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 21 31 fd 84 68 78 56 34 12",
+        "vpaddw xmm8, xmm9, xmmword ptr [rax + r13*2 + 0x12345678]"),
+    XXX(x64_vpaddd_xxx, XMM6, XMM11, XMM13, "c4 c1 21 fe f5", "vpaddd xmm6, xmm11, xmm13"),
+    XXM(x64_vpaddd_xxm, XMM15, XMM0, MB(R13, 0),
+        "c4 41 79 fe 7d 00", "vpaddd xmm15, xmm0, xmmword ptr [r13]"),
+    XXX(x64_vpaddq_xxx, XMM1, XMM2, XMM3, "c5 e9 d4 cb", "vpaddq xmm1, xmm2, xmm3"),
+    XXM(x64_vpaddq_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c5 99 d4 5d f8", "vpaddq xmm3, xmm12, xmmword ptr [rbp - 8]"),
+    XXX(x64_vpsubb_xxx, XMM8, XMM9, XMM10, "c4 41 31 f8 c2", "vpsubb xmm8, xmm9, xmm10"),
+    XXM(x64_vpsubb_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c1 01 f8 44 8c 40", "vpsubb xmm0, xmm15, xmmword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vpsubw_xxx, XMM15, XMM0, XMM14, "c4 41 79 f9 fe", "vpsubw xmm15, xmm0, xmm14"),
+    XXM(x64_vpsubw_xxm, XMM9, XMM4, MRIP(0x100),
+        "c5 59 f9 0d 00 01 00 00", "vpsubw xmm9, xmm4, xmmword ptr [rip + 0x100]"),
+    XXX(x64_vpsubd_xxx, XMM3, XMM12, XMM7, "c5 99 fa df", "vpsubd xmm3, xmm12, xmm7"),
+    XXM(x64_vpsubd_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 81 21 fa 74 cf 80", "vpsubd xmm6, xmm11, xmmword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vpsubq_xxx, XMM0, XMM15, XMM8, "c4 c1 01 fb c0", "vpsubq xmm0, xmm15, xmm8"),
+    XXM(x64_vpsubq_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c5 e9 fb 0c 24", "vpsubq xmm1, xmm2, xmmword ptr [rsp]"),
+    XXX(x64_vpaddsb_xxx, XMM9, XMM4, XMM5, "c5 59 ec cd", "vpaddsb xmm9, xmm4, xmm5"),
+    XXM(x64_vpaddsb_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 21 31 ec 84 68 78 56 34 12",
+        "vpaddsb xmm8, xmm9, xmmword ptr [rax + r13*2 + 0x12345678]"),
+    XXX(x64_vpaddsw_xxx, XMM6, XMM11, XMM13, "c4 c1 21 ed f5", "vpaddsw xmm6, xmm11, xmm13"),
+    XXM(x64_vpaddsw_xxm, XMM15, XMM0, MB(R13, 0),
+        "c4 41 79 ed 7d 00", "vpaddsw xmm15, xmm0, xmmword ptr [r13]"),
+    XXX(x64_vpaddusw_xxx, XMM1, XMM2, XMM3, "c5 e9 dd cb", "vpaddusw xmm1, xmm2, xmm3"),
+    XXM(x64_vpaddusw_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c5 99 dd 5d f8", "vpaddusw xmm3, xmm12, xmmword ptr [rbp - 8]"),
+    XXX(x64_vpsubsb_xxx, XMM8, XMM9, XMM10, "c4 41 31 e8 c2", "vpsubsb xmm8, xmm9, xmm10"),
+    XXM(x64_vpsubsb_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c1 01 e8 44 8c 40", "vpsubsb xmm0, xmm15, xmmword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vpsubsw_xxx, XMM15, XMM0, XMM14, "c4 41 79 e9 fe", "vpsubsw xmm15, xmm0, xmm14"),
+    XXM(x64_vpsubsw_xxm, XMM9, XMM4, MRIP(0x100),
+        "c5 59 e9 0d 00 01 00 00", "vpsubsw xmm9, xmm4, xmmword ptr [rip + 0x100]"),
+    XXX(x64_vpsubusb_xxx, XMM3, XMM12, XMM7, "c5 99 d8 df", "vpsubusb xmm3, xmm12, xmm7"),
+    XXM(x64_vpsubusb_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 81 21 d8 74 cf 80", "vpsubusb xmm6, xmm11, xmmword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vpsubusw_xxx, XMM0, XMM15, XMM8, "c4 c1 01 d9 c0", "vpsubusw xmm0, xmm15, xmm8"),
+    XXM(x64_vpsubusw_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c5 e9 d9 0c 24", "vpsubusw xmm1, xmm2, xmmword ptr [rsp]"),
+    XXX(x64_vpmullw_xxx, XMM9, XMM4, XMM5, "c5 59 d5 cd", "vpmullw xmm9, xmm4, xmm5"),
+    XXM(x64_vpmullw_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 21 31 d5 84 68 78 56 34 12",
+        "vpmullw xmm8, xmm9, xmmword ptr [rax + r13*2 + 0x12345678]"),
+    XXX(x64_vpmulld_xxx, XMM6, XMM11, XMM13, "c4 c2 21 40 f5", "vpmulld xmm6, xmm11, xmm13"),
+    XXM(x64_vpmulld_xxm, XMM15, XMM0, MB(R13, 0),
+        "c4 42 79 40 7d 00", "vpmulld xmm15, xmm0, xmmword ptr [r13]"),
+    XXX(x64_vpmulhrsw_xxx, XMM1, XMM2, XMM3, "c4 e2 69 0b cb", "vpmulhrsw xmm1, xmm2, xmm3"),
+    XXM(x64_vpmulhrsw_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c4 e2 19 0b 5d f8", "vpmulhrsw xmm3, xmm12, xmmword ptr [rbp - 8]"),
+    XXX(x64_vpmaddwd_xxx, XMM8, XMM9, XMM10, "c4 41 31 f5 c2", "vpmaddwd xmm8, xmm9, xmm10"),
+    XXM(x64_vpmaddwd_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c1 01 f5 44 8c 40", "vpmaddwd xmm0, xmm15, xmmword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vpminsb_xxx, XMM15, XMM0, XMM14, "c4 42 79 38 fe", "vpminsb xmm15, xmm0, xmm14"),
+    XXM(x64_vpminsb_xxm, XMM9, XMM4, MRIP(0x100),
+        "c4 62 59 38 0d 00 01 00 00", "vpminsb xmm9, xmm4, xmmword ptr [rip + 0x100]"),
+    XXX(x64_vpminsw_xxx, XMM3, XMM12, XMM7, "c5 99 ea df", "vpminsw xmm3, xmm12, xmm7"),
+    XXM(x64_vpminsw_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 81 21 ea 74 cf 80", "vpminsw xmm6, xmm11, xmmword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vpminsd_xxx, XMM0, XMM15, XMM8, "c4 c2 01 39 c0", "vpminsd xmm0, xmm15, xmm8"),
+    XXM(x64_vpminsd_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c4 e2 69 39 0c 24", "vpminsd xmm1, xmm2, xmmword ptr [rsp]"),
+    XXX(x64_vpminub_xxx, XMM9, XMM4, XMM5, "c5 59 da cd", "vpminub xmm9, xmm4, xmm5"),
+    XXM(x64_vpminub_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 21 31 da 84 68 78 56 34 12",
+        "vpminub xmm8, xmm9, xmmword ptr [rax + r13*2 + 0x12345678]"),
+    XXX(x64_vpminuw_xxx, XMM6, XMM11, XMM13, "c4 c2 21 3a f5", "vpminuw xmm6, xmm11, xmm13"),
+    XXM(x64_vpminuw_xxm, XMM15, XMM0, MB(R13, 0),
+        "c4 42 79 3a 7d 00", "vpminuw xmm15, xmm0, xmmword ptr [r13]"),
+    XXX(x64_vpminud_xxx, XMM1, XMM2, XMM3, "c4 e2 69 3b cb", "vpminud xmm1, xmm2, xmm3"),
+    XXM(x64_vpminud_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c4 e2 19 3b 5d f8", "vpminud xmm3, xmm12, xmmword ptr [rbp - 8]"),
+    XXX(x64_vpmaxsb_xxx, XMM8, XMM9, XMM10, "c4 42 31 3c c2", "vpmaxsb xmm8, xmm9, xmm10"),
+    XXM(x64_vpmaxsb_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c2 01 3c 44 8c 40", "vpmaxsb xmm0, xmm15, xmmword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vpmaxsw_xxx, XMM15, XMM0, XMM14, "c4 41 79 ee fe", "vpmaxsw xmm15, xmm0, xmm14"),
+    XXM(x64_vpmaxsw_xxm, XMM9, XMM4, MRIP(0x100),
+        "c5 59 ee 0d 00 01 00 00", "vpmaxsw xmm9, xmm4, xmmword ptr [rip + 0x100]"),
+    XXX(x64_vpmaxsd_xxx, XMM3, XMM12, XMM7, "c4 e2 19 3d df", "vpmaxsd xmm3, xmm12, xmm7"),
+    XXM(x64_vpmaxsd_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 82 21 3d 74 cf 80", "vpmaxsd xmm6, xmm11, xmmword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vpmaxub_xxx, XMM0, XMM15, XMM8, "c4 c1 01 de c0", "vpmaxub xmm0, xmm15, xmm8"),
+    XXM(x64_vpmaxub_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c5 e9 de 0c 24", "vpmaxub xmm1, xmm2, xmmword ptr [rsp]"),
+    XXX(x64_vpmaxuw_xxx, XMM9, XMM4, XMM5, "c4 62 59 3e cd", "vpmaxuw xmm9, xmm4, xmm5"),
+    XXM(x64_vpmaxuw_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 22 31 3e 84 68 78 56 34 12",
+        "vpmaxuw xmm8, xmm9, xmmword ptr [rax + r13*2 + 0x12345678]"),
+    XXX(x64_vpmaxud_xxx, XMM6, XMM11, XMM13, "c4 c2 21 3f f5", "vpmaxud xmm6, xmm11, xmm13"),
+    XXM(x64_vpmaxud_xxm, XMM15, XMM0, MB(R13, 0),
+        "c4 42 79 3f 7d 00", "vpmaxud xmm15, xmm0, xmmword ptr [r13]"),
+    XXX(x64_vpavgb_xxx, XMM1, XMM2, XMM3, "c5 e9 e0 cb", "vpavgb xmm1, xmm2, xmm3"),
+    XXM(x64_vpavgb_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c5 99 e0 5d f8", "vpavgb xmm3, xmm12, xmmword ptr [rbp - 8]"),
+    XXX(x64_vpavgw_xxx, XMM8, XMM9, XMM10, "c4 41 31 e3 c2", "vpavgw xmm8, xmm9, xmm10"),
+    XXM(x64_vpavgw_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c1 01 e3 44 8c 40", "vpavgw xmm0, xmm15, xmmword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vpcmpgtb_xxx, XMM15, XMM0, XMM14, "c4 41 79 64 fe", "vpcmpgtb xmm15, xmm0, xmm14"),
+    XXM(x64_vpcmpgtb_xxm, XMM9, XMM4, MRIP(0x100),
+        "c5 59 64 0d 00 01 00 00", "vpcmpgtb xmm9, xmm4, xmmword ptr [rip + 0x100]"),
+    XXX(x64_vpcmpgtw_xxx, XMM3, XMM12, XMM7, "c5 99 65 df", "vpcmpgtw xmm3, xmm12, xmm7"),
+    XXM(x64_vpcmpgtw_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 81 21 65 74 cf 80", "vpcmpgtw xmm6, xmm11, xmmword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vpcmpgtd_xxx, XMM0, XMM15, XMM8, "c4 c1 01 66 c0", "vpcmpgtd xmm0, xmm15, xmm8"),
+    XXM(x64_vpcmpgtd_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c5 e9 66 0c 24", "vpcmpgtd xmm1, xmm2, xmmword ptr [rsp]"),
+    XXX(x64_vpackuswb_xxx, XMM9, XMM4, XMM5, "c5 59 67 cd", "vpackuswb xmm9, xmm4, xmm5"),
+    XXM(x64_vpackuswb_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 21 31 67 84 68 78 56 34 12",
+        "vpackuswb xmm8, xmm9, xmmword ptr [rax + r13*2 + 0x12345678]"),
+    XXX(x64_vpackssdw_xxx, XMM6, XMM11, XMM13, "c4 c1 21 6b f5", "vpackssdw xmm6, xmm11, xmm13"),
+    XXM(x64_vpackssdw_xxm, XMM15, XMM0, MB(R13, 0),
+        "c4 41 79 6b 7d 00", "vpackssdw xmm15, xmm0, xmmword ptr [r13]"),
+    XXX(x64_vpackusdw_xxx, XMM1, XMM2, XMM3, "c4 e2 69 2b cb", "vpackusdw xmm1, xmm2, xmm3"),
+    XXM(x64_vpackusdw_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c4 e2 19 2b 5d f8", "vpackusdw xmm3, xmm12, xmmword ptr [rbp - 8]"),
+    XXX(x64_vaddps_xxx, XMM8, XMM9, XMM10, "c4 41 30 58 c2", "vaddps xmm8, xmm9, xmm10"),
+    XXM(x64_vaddps_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c1 00 58 44 8c 40", "vaddps xmm0, xmm15, xmmword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vaddpd_xxx, XMM15, XMM0, XMM14, "c4 41 79 58 fe", "vaddpd xmm15, xmm0, xmm14"),
+    XXM(x64_vaddpd_xxm, XMM9, XMM4, MRIP(0x100),
+        "c5 59 58 0d 00 01 00 00", "vaddpd xmm9, xmm4, xmmword ptr [rip + 0x100]"),
+    XXX(x64_vsubps_xxx, XMM3, XMM12, XMM7, "c5 98 5c df", "vsubps xmm3, xmm12, xmm7"),
+    XXM(x64_vsubps_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 81 20 5c 74 cf 80", "vsubps xmm6, xmm11, xmmword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vsubpd_xxx, XMM0, XMM15, XMM8, "c4 c1 01 5c c0", "vsubpd xmm0, xmm15, xmm8"),
+    XXM(x64_vsubpd_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c5 e9 5c 0c 24", "vsubpd xmm1, xmm2, xmmword ptr [rsp]"),
+    XXX(x64_vmulps_xxx, XMM9, XMM4, XMM5, "c5 58 59 cd", "vmulps xmm9, xmm4, xmm5"),
+    XXM(x64_vmulps_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 21 30 59 84 68 78 56 34 12",
+        "vmulps xmm8, xmm9, xmmword ptr [rax + r13*2 + 0x12345678]"),
+    XXX(x64_vmulpd_xxx, XMM6, XMM11, XMM13, "c4 c1 21 59 f5", "vmulpd xmm6, xmm11, xmm13"),
+    XXM(x64_vmulpd_xxm, XMM15, XMM0, MB(R13, 0),
+        "c4 41 79 59 7d 00", "vmulpd xmm15, xmm0, xmmword ptr [r13]"),
+    XXX(x64_vdivps_xxx, XMM1, XMM2, XMM3, "c5 e8 5e cb", "vdivps xmm1, xmm2, xmm3"),
+    XXM(x64_vdivps_xxm, XMM3, XMM12, MB(RBP, -8),
+        "c5 98 5e 5d f8", "vdivps xmm3, xmm12, xmmword ptr [rbp - 8]"),
+    XXX(x64_vdivpd_xxx, XMM8, XMM9, XMM10, "c4 41 31 5e c2", "vdivpd xmm8, xmm9, xmm10"),
+    XXM(x64_vdivpd_xxm, XMM0, XMM15, MBI(R12, RCX, 4, 0x40),
+        "c4 c1 01 5e 44 8c 40", "vdivpd xmm0, xmm15, xmmword ptr [r12 + rcx*4 + 0x40]"),
+    XXX(x64_vminps_xxx, XMM15, XMM0, XMM14, "c4 41 78 5d fe", "vminps xmm15, xmm0, xmm14"),
+    XXM(x64_vminps_xxm, XMM9, XMM4, MRIP(0x100),
+        "c5 58 5d 0d 00 01 00 00", "vminps xmm9, xmm4, xmmword ptr [rip + 0x100]"),
+    XXX(x64_vminpd_xxx, XMM3, XMM12, XMM7, "c5 99 5d df", "vminpd xmm3, xmm12, xmm7"),
+    XXM(x64_vminpd_xxm, XMM6, XMM11, MBI(R15, R9, 8, -0x80),
+        "c4 81 21 5d 74 cf 80", "vminpd xmm6, xmm11, xmmword ptr [r15 + r9*8 - 0x80]"),
+    XXX(x64_vmaxps_xxx, XMM0, XMM15, XMM8, "c4 c1 00 5f c0", "vmaxps xmm0, xmm15, xmm8"),
+    XXM(x64_vmaxps_xxm, XMM1, XMM2, MB(RSP, 0),
+        "c5 e8 5f 0c 24", "vmaxps xmm1, xmm2, xmmword ptr [rsp]"),
+    XXX(x64_vmaxpd_xxx, XMM9, XMM4, XMM5, "c5 59 5f cd", "vmaxpd xmm9, xmm4, xmm5"),
+    XXM(x64_vmaxpd_xxm, XMM8, XMM9, MBI(RAX, R13, 2, 0x12345678),
+        "c4 21 31 5f 84 68 78 56 34 12",
+        "vmaxpd xmm8, xmm9, xmmword ptr [rax + r13*2 + 0x12345678]"),
+    XXXI(x64_vcmpps_xxxi, XMM6, XMM11, XMM13, 1,
+        "c4 c1 20 c2 f5 01", "vcmpltps xmm6, xmm11, xmm13"),
+    XXXI(x64_vcmpps_xxxi, XMM1, XMM2, XMM3, 4, "c5 e8 c2 cb 04", "vcmpneqps xmm1, xmm2, xmm3"),
+    XXXI(x64_vcmppd_xxxi, XMM1, XMM2, XMM3, 1, "c5 e9 c2 cb 01", "vcmpltpd xmm1, xmm2, xmm3"),
+    XXXI(x64_vcmppd_xxxi, XMM8, XMM9, XMM10, 4, "c4 41 31 c2 c2 04", "vcmpneqpd xmm8, xmm9, xmm10"),
     /* SSE moves */
     XX(x64_movss_xx, XMM0, XMM1, "f3 0f 10 c1", "movss xmm0, xmm1"),
     XX(x64_movss_xx, XMM8, XMM15, "f3 45 0f 10 c7", "movss xmm8, xmm15"),
@@ -1498,6 +1733,9 @@ run_case(x64_buf_t *b, const enc_case_t *e)
     case S_XMI: e->fn.xmi(b, xa, e->m, (uint8_t)e->imm); break;
     case S_RXI: e->fn.rxi(b, ra, xc, (uint8_t)e->imm); break;
     case S_MXI: e->fn.mxi(b, e->m, xc, (uint8_t)e->imm); break;
+    case S_XXX: e->fn.xxx(b, xa, xc, (x64_xreg_t)e->v); break;
+    case S_XXM: e->fn.xxm(b, xa, xc, e->m); break;
+    case S_XXXI: e->fn.xxxi(b, xa, xc, (x64_xreg_t)e->v, (uint8_t)e->imm); break;
     case S_MOVZX_RM: x64_movzx_rm(b, ra, e->size2, e->m); break;
     case S_MOVSX_RM: x64_movsx_rm(b, e->size, ra, e->size2, e->m); break;
     case S_MOVZX_RR: x64_movzx_rr(b, ra, rc, e->size2); break;
@@ -1538,18 +1776,26 @@ START_TEST(test_x64_table_covers_every_family_row)
 #define X64_SHIFT(name, digit) "x64_" #name "_rcl", "x64_" #name "_ri",
 #define X64_BITCOUNT(name, pfx, op) "x64_" #name "_rr",
 #define X64_FIXED(name, op) "x64_" #name,
-#define X64_SSE(name, pfx, op) "x64_" #name "_xx", "x64_" #name "_xm",
+#define X64_VEX_NO(name)
+#define X64_VEX_NDS(name) "x64_v" #name "_xxx", "x64_v" #name "_xxm",
+#define X64_SSE(name, pfx, op, vex) "x64_" #name "_xx", "x64_" #name "_xm", X64_VEX_##vex(name)
 #define X64_SSE_MOV(name, pfx, load, store)                                                        \
     "x64_" #name "_xx", "x64_" #name "_xm", "x64_" #name "_mx",
 #define X64_SSE_XR(name, pfx, op, size) "x64_" #name "_xr",
 #define X64_SSE_RX(name, pfx, op, size) "x64_" #name "_rx",
 #define X64_SSE_CVT_XR(name, pfx, op) "x64_" #name "_xr",
 #define X64_SSE_CVT_RX(name, pfx, op) "x64_" #name "_rx",
-#define X64_SSE_XXI(name, pfx, op) "x64_" #name "_xxi",
+#define X64_SSE_XXI(name, pfx, op, vex) "x64_" #name "_xxi", X64_VEX_XXI_##vex(name)
+#define X64_VEX_XXI_NO(name)
+#define X64_VEX_XXI_NDS(name) "x64_v" #name "_xxxi",
 #define X64_SSE_SHIFT(name, op, digit) "x64_" #name "_xi",
 #define X64_SSE_INSERT(name, pfx, op, size) "x64_" #name "_xri", "x64_" #name "_xmi",
 #define X64_SSE_EXTRACT(name, pfx, op, size) "x64_" #name "_rxi", "x64_" #name "_mxi",
 #include "x64_insn.def"
+#undef X64_VEX_NO
+#undef X64_VEX_NDS
+#undef X64_VEX_XXI_NO
+#undef X64_VEX_XXI_NDS
         "x64_test_rr", "x64_test_ri", "x64_test_mi", "x64_mov_rr", "x64_mov_ri", "x64_mov_rm",
         "x64_mov_mr", "x64_mov_mi", "x64_movzx_rm", "x64_movzx_rr", "x64_movsx_rm",
         "x64_movsx_rr", "x64_lea_rm", "x64_imul_rr", "x64_imul_rri", "x64_cdq_cqo",
@@ -1773,6 +2019,45 @@ START_TEST(test_x64_xmm_every_register_pair)
                       reg_names[8][d], s);
             CHECK_ONE(x64_cvtsi2ss_xr(b, 4, xd, (x64_reg_t)s), 4 + rex, "cvtsi2ss xmm%u, %s", d,
                       reg_names[4][s]);
+        }
+}
+END_TEST
+
+/* Every register triple of the AVX forms: one of each map and prefix class, and a memory
+ * operand with every base and index register (the VEX.B and VEX.X bits). The two-byte VEX
+ * serves map 0F when the rm register (or base and index) is not extended. */
+START_TEST(test_x64_vex_every_register_triple)
+{
+    for (unsigned d = 0; d < 16; d++)
+        for (unsigned s1 = 0; s1 < 16; s1++)
+            for (unsigned s2 = 0; s2 < 16; s2++) {
+                x64_xreg_t xd = (x64_xreg_t)d, x1 = (x64_xreg_t)s1, x2 = (x64_xreg_t)s2;
+                unsigned vex = s2 >= 8 ? 3 : 2;
+                CHECK_ONE(x64_vpaddd_xxx(b, xd, x1, x2), vex + 2, "vpaddd xmm%u, xmm%u, xmm%u",
+                          d, s1, s2);
+                CHECK_ONE(x64_vaddsd_xxx(b, xd, x1, x2), vex + 2, "vaddsd xmm%u, xmm%u, xmm%u",
+                          d, s1, s2);
+                CHECK_ONE(x64_vandnps_xxx(b, xd, x1, x2), vex + 2,
+                          "vandnps xmm%u, xmm%u, xmm%u", d, s1, s2);
+                CHECK_ONE(x64_vpmulld_xxx(b, xd, x1, x2), 5, "vpmulld xmm%u, xmm%u, xmm%u", d,
+                          s1, s2);
+                CHECK_ONE(x64_vcmppd_xxxi(b, xd, x1, x2, 2), vex + 3,
+                          "vcmplepd xmm%u, xmm%u, xmm%u", d, s1, s2);
+            }
+    for (unsigned d = 0; d < 16; d++)
+        for (unsigned r = 0; r < 16; r++) {
+            x64_xreg_t xd = (x64_xreg_t)d;
+            const char *base = reg_names[8][r];
+            /* rbp and r13 need a disp8, rsp and r12 a SIB byte */
+            unsigned len = 4 + (r >= 8) + ((r & 7) == 5 || (r & 7) == 4);
+            CHECK_ONE(x64_vpsubb_xxm(b, xd, (x64_xreg_t)(15 - d), x64_mem((x64_reg_t)r, 0)), len,
+                      "vpsubb xmm%u, xmm%u, xmmword ptr [%s]", d, 15 - d, base);
+            if (r == X64_RSP)
+                continue;
+            const char *index = reg_names[8][r];
+            CHECK_ONE(x64_vmulps_xxm(b, xd, xd, x64_mem_index(X64_RAX, (x64_reg_t)r, 8, 0x10)),
+                      6 + (r >= 8), "vmulps xmm%u, xmm%u, xmmword ptr [rax + %s*8 + 0x10]", d, d,
+                      index);
         }
 }
 END_TEST
@@ -2149,6 +2434,7 @@ x64_suite(void)
                         (int)(sizeof rr_families / sizeof rr_families[0]));
     tcase_add_test(tc, test_x64_one_register_forms);
     tcase_add_test(tc, test_x64_xmm_every_register_pair);
+    tcase_add_test(tc, test_x64_vex_every_register_triple);
     tcase_add_test(tc, test_x64_mov_ri_picks_the_shortest);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
