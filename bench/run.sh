@@ -48,10 +48,15 @@ if [ -z "${SLIPSTREAM:-}" ]; then
       echo "bench: meson setup build-release failed" >&2
   fi
   if [ -f build-release/build.ninja ]; then
-    ninja -C build-release tools/slipstream >/dev/null ||
+    ninja -C build-release tools/slipstream daemon/slipstreamd >/dev/null ||
       echo "bench: building build-release/tools/slipstream failed; Slipstream columns will be n/a" >&2
   fi
   export SLIPSTREAM="$root/build-release/tools/slipstream"
 fi
 
+# bench/run.sh stream [ARGS]: the streaming-compilation table (bench/stream.py) instead.
+if [ "${1:-}" = stream ]; then
+  shift
+  exec python3 bench/stream.py "$@"
+fi
 exec python3 bench/bench.py "$@"
