@@ -60,11 +60,13 @@ run(executor_job_t *job)
     sl_extern_t ext;
     memset(&err, 0, sizeof err);
 
-    inv->rc = sl_store_new(inv->modules->engine, &store);
+    instance_cache_t *idle = inv->modules->idle.entries ? &inv->modules->idle : NULL;
+    bool is_reused = idle && instance_cache_take(idle, inv->module, &store, &instance);
+    inv->rc = is_reused ? 0 : sl_store_new(inv->modules->engine, &store);
     /* Armed before instantiation: a start function that loops is cut off as well. */
     if (inv->rc == 0)
         inv->rc = sl_store_set_deadline(store, inv->timeout_ns);
-    if (inv->rc == 0)
+    if (inv->rc == 0 && !is_reused)
         inv->rc = sl_instance_new(store, inv->module, NULL, 0, &instance, &err, &inv->trap);
     if (inv->rc == 0)
         inv->rc = sl_instance_export(instance, inv->export_name, inv->export_len, &ext);
@@ -74,7 +76,10 @@ run(executor_job_t *job)
     if (inv->rc < 0 && inv->rc != SL_ETRAP)
         snprintf(inv->why, sizeof inv->why, "%s", err.message[0] ? err.message
                                                                  : sl_strerror(inv->rc));
-    sl_store_free(store);
+    if (idle && inv->rc == 0 && sl_store_set_deadline(store, 0) == 0)
+        instance_cache_put(idle, inv->module, store, instance); /* a trapped one is dropped */
+    else
+        sl_store_free(store);
     mailbox_post(inv->modules->mailbox, &inv->done);
 }
 

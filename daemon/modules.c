@@ -57,6 +57,13 @@ modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox_t *
         LOG(LOG_LEVEL_ERROR, "cannot start %u executor threads: %s", n, strerror(-rc));
         return rc;
     }
+    if (config->invoke_idle_instances) {
+        rc = instance_cache_init(&m->idle, config->invoke_idle_instances);
+        if (rc < 0) {
+            LOG(LOG_LEVEL_ERROR, "cannot keep idle instances: %s", sl_strerror(rc));
+            return rc;
+        }
+    }
     uv_timer_init(loop, &m->drain_timer);
     m->has_timer = true;
     return 0;
@@ -83,6 +90,7 @@ modules_fini(modules_t *m)
 {
     if (!m->is_started)
         return;
+    instance_cache_fini(&m->idle); /* its stores before the engine */
     registry_fini(&m->registry);
     if (m->engine != NULL)
         sl_engine_free(m->engine); /* after every module: the registry held the last references */

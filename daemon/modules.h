@@ -3,6 +3,7 @@
  *   engine         one sl_engine_t for every module of the daemon
  *   compile pool   [compile] threads engine threads; uploads feed it (stream/session.h)
  *   executor       [invoke] threads with large stacks; invocations run there (invoke.h)
+ *   idle instances [invoke] idle_instances kept for reuse (instance_cache.h), none by default
  *   registry       name -> serving version (registry.h); loop thread only
  *   drain timer    resumes uploads paused for backpressure (see below)
  *
@@ -32,6 +33,7 @@
 
 #include "config.h"
 #include "executor.h"
+#include "instance_cache.h"
 #include "mailbox.h"
 #include "metrics.h"
 #include "registry.h"
@@ -55,6 +57,7 @@ typedef struct modules {
     sl_engine_t *engine;
     sl_compile_pool_t *pool;
     executor_t executor;
+    instance_cache_t idle;   /* [invoke] idle_instances > 0: instances reused between calls */
     /* loop thread */
     registry_t registry;
     session_t *paused;       /* uploads paused for backpressure, linked by session.next_paused */

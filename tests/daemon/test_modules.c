@@ -435,6 +435,36 @@ START_TEST(test_modules_replacement_and_failed_upload_keep_serving)
 }
 END_TEST
 
+static const char counter_wat[] =
+    "(module (global $n (mut i32) (i32.const 0))"
+    " (func (export \"next\") (result i32)"
+    "   (global.set $n (i32.add (global.get $n) (i32.const 1))) (global.get $n))"
+    " (func (export \"boom\") unreachable))";
+
+START_TEST(test_modules_fresh_instance_per_call_unless_idle_instances)
+{
+    reply_t r;
+    start(NULL); /* the default: every call starts from the module's initial state */
+    ck_assert_int_eq(put_wat("c", counter_wat, &r), 201);
+    assert_invoke("c", "next", "[]", "[1]");
+    assert_invoke("c", "next", "[]", "[1]");
+    stop();
+
+    start((const char *const[]){"--invoke-idle-instances", "2", NULL});
+    ck_assert_int_eq(put_wat("c", counter_wat, &r), 201);
+    assert_invoke("c", "next", "[]", "[1]");
+    assert_invoke("c", "next", "[]", "[2]"); /* the same instance, its global carried over */
+    assert_invoke("c", "next", "[]", "[3]");
+    invoke("c", "boom", "[]", &r); /* takes the kept instance and traps: it is dropped */
+    assert_error(&r, 422, "trap", "unreachable");
+    assert_invoke("c", "next", "[]", "[1]");
+    assert_invoke("c", "next", "[]", "[2]");
+    ck_assert_int_eq(put_wat("c", counter_wat, &r), 200);
+    assert_invoke("c", "next", "[]", "[1]"); /* a new version never gets an old one's */
+    stop();
+}
+END_TEST
+
 START_TEST(test_modules_404_list_get_delete)
 {
     start(NULL);
@@ -848,6 +878,7 @@ modules_suite(void)
     tcase_add_test(tc, test_modules_put_then_invoke_with_lossless_values);
     tcase_add_test(tc, test_modules_reject_bad_arguments_with_400);
     tcase_add_test(tc, test_modules_traps_are_422_with_the_spec_message);
+    tcase_add_test(tc, test_modules_fresh_instance_per_call_unless_idle_instances);
     tcase_add_test(tc, test_modules_replacement_and_failed_upload_keep_serving);
     tcase_add_test(tc, test_modules_404_list_get_delete);
     tcase_add_test(tc, test_modules_imports_are_422);
