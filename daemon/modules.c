@@ -13,6 +13,7 @@
 #include "log.h"
 #include "routes.h"
 #include "session.h"
+#include "upload.h"
 
 /* Executor threads run wasm: the engine's stack check needs room below it to trap in time. */
 #define EXECUTOR_STACK_SIZE (8u << 20)
@@ -66,6 +67,13 @@ modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox_t *
     }
     uv_timer_init(loop, &m->drain_timer);
     m->has_timer = true;
+    validators_init(&m->validators);
+    rc = fetcher_init(&m->fetcher, loop);
+    if (rc < 0) {
+        LOG(LOG_LEVEL_ERROR, "cannot start libcurl: %s", sl_strerror(rc));
+        return rc;
+    }
+    m->has_fetcher = true;
     return 0;
 }
 
@@ -74,6 +82,10 @@ modules_stop_workers(modules_t *m)
 {
     if (!m->is_started)
         return;
+    if (m->has_fetcher) {
+        m->has_fetcher = false;
+        fetcher_close(&m->fetcher);
+    }
     /* The pool's threads run what is queued (jobs of aborted uploads return at once), and each
      * compilation's done callback posts to the mailbox before the join returns. */
     sl_compile_pool_free(m->pool);
@@ -92,6 +104,7 @@ modules_fini(modules_t *m)
         return;
     instance_cache_fini(&m->idle); /* its stores before the engine */
     registry_fini(&m->registry);
+    validators_fini(&m->validators);
     if (m->engine != NULL)
         sl_engine_free(m->engine); /* after every module: the registry held the last references */
     m->engine = NULL;
@@ -200,7 +213,7 @@ modules_one_start(daemon_t *daemon, const route_t *route, request_t *req)
 {
     modules_t *m = &daemon->modules;
     if (req->method == HTTP_PUT) {
-        session_start(m, req);
+        upload_start(m, req);
         return;
     }
     registry_entry_t *e = find_or_404(m, req);

@@ -6,6 +6,8 @@
  *   idle instances [invoke] idle_instances kept for reuse (instance_cache.h), none by default
  *   registry       name -> serving version (registry.h); loop thread only
  *   drain timer    resumes uploads paused for backpressure (see below)
+ *   fetcher        libcurl multi on the loop for POST .../fetch (stream/fetch_module.h), and
+ *   validators     the ETag/Last-Modified of each fetched URL for conditional refetches
  *
  * Backpressure: an upload whose queued bodies exceed [compile] queue_depth pauses its request
  * (the connection stops reading). The compile pool reports only whole compilations, so a 2 ms
@@ -14,11 +16,12 @@
  * keeps the pool free of any knowledge of HTTP.
  *
  * Endpoints here: GET /v1/modules (list), GET/DELETE /v1/modules/{name}, GET
- * /v1/modules/{name}/timeline[?format=trace]; PUT /v1/modules/{name} is session_start and POST
- * .../invoke/{export} is invoke_start.
+ * /v1/modules/{name}/timeline[?format=trace]; PUT /v1/modules/{name} is upload_start, POST
+ * .../fetch is fetch_module_start and POST .../invoke/{export} is invoke_start.
  *
- * Ownership: modules_t is embedded in daemon_t. modules_start creates the engine, pool and
- * executor; modules_stop_workers (after every request was aborted) frees the pool, whose threads
+ * Ownership: modules_t is embedded in daemon_t. modules_start creates the engine, pool, executor
+ * and fetcher; modules_stop_workers (after every request was aborted, which cancelled every
+ * fetch) closes the fetcher's handles and frees the pool, whose threads
  * finish or abandon their jobs first, and stops the executor, so that nothing posts to the
  * mailbox afterwards; modules_fini (after uv_run) frees the registry and the engine.
  * Threading: loop thread only, except the engine, pool and executor, which are thread-safe.
@@ -33,11 +36,13 @@
 
 #include "config.h"
 #include "executor.h"
+#include "fetch.h"
 #include "instance_cache.h"
 #include "mailbox.h"
 #include "metrics.h"
 #include "registry.h"
 #include "slipstream.h"
+#include "validators.h"
 
 struct daemon;
 struct route;
@@ -60,11 +65,14 @@ typedef struct modules {
     instance_cache_t idle;   /* [invoke] idle_instances > 0: instances reused between calls */
     /* loop thread */
     registry_t registry;
+    fetcher_t fetcher;       /* POST .../fetch downloads (net/fetch.h), one CURLM on the loop */
+    validators_t validators; /* URL -> ETag, Last-Modified of what was fetched */
     session_t *paused;       /* uploads paused for backpressure, linked by session.next_paused */
     uint64_t n_invocations;  /* from request start to answer: [invoke] max_concurrent */
     /* private */
     uv_timer_t drain_timer;
     bool has_timer;
+    bool has_fetcher;
     bool is_started;
 } modules_t;
 

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "admin.h"
+#include "fetch_module.h"
 #include "invoke.h"
 #include "metrics.h"
 #include "modules.h"
@@ -27,6 +28,8 @@ static const route_t routes[] = {
     {"/v1/modules/{name}", GET_HEAD | ROUTE_METHOD(HTTP_PUT) | ROUTE_METHOD(HTTP_DELETE),
      ADMIN_ALWAYS, modules_one_start, NULL},
     {"/v1/modules/{name}/timeline", GET_HEAD, ADMIN_ALWAYS, modules_timeline_start, NULL},
+    {"/v1/modules/{name}/fetch", ROUTE_METHOD(HTTP_POST), ROUTE_METHOD(HTTP_POST),
+     fetch_module_start, NULL},
     {"/v1/modules/{name}/invoke/{export}", ROUTE_METHOD(HTTP_POST), ADMIN_ALWAYS, invoke_start,
      NULL},
 };

@@ -7,7 +7,8 @@
  * need the admin token when one is configured (admin.h).
  *
  * Endpoints now: GET /healthz (liveness), GET /readyz (readiness: 503 once stopping), GET /metrics
- * (Prometheus text), and the module API (modules.h, stream/session.h, invoke.h). Test builds add their own table through daemon_t.extra_routes.
+ * (Prometheus text), and the module API (modules.h; uploads and fetches through
+ * stream/session.h; invoke.h). Test builds add their own table through daemon_t.extra_routes.
  *
  * A handler's start gets the request once its headers are in and follows request.h from there: it
  * answers at once (request_reply), or takes the body (request_set_body) and answers later.

@@ -32,7 +32,9 @@ static const struct {
     {429, "Too Many Requests", "too_many_requests"},
     {431, "Request Header Fields Too Large", "headers_too_large"},
     {500, "Internal Server Error", "internal"},
+    {502, "Bad Gateway", "bad_gateway"},
     {503, "Service Unavailable", "overloaded"},
+    {504, "Gateway Timeout", "gateway_timeout"},
 };
 
 #define N_STATUSES (sizeof statuses / sizeof statuses[0])

@@ -1,4 +1,4 @@
-/* Module uploads: streaming compilation fed from the request body (see session.h). */
+/* One incoming module: streaming compilation, digest, backpressure, install (see session.h). */
 #include "session.h"
 
 #include <openssl/evp.h>
@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "log.h"
+#include "response.h"
 #include "timeline.h"
 
 struct session {
     modules_t *modules;
-    request_t *req;
+    const session_ops_t *ops;
+    void *user;
     char name[MODULES_MAX_NAME + 1];
     sl_compilation_t *compilation;
     EVP_MD_CTX *md;
@@ -20,8 +22,7 @@ struct session {
     mailbox_item_t done;     /* posted once, by the compilation's done callback */
     session_t *next_paused;  /* modules->paused */
     bool is_input_done;      /* finish or abort was called */
-    bool is_replied;         /* answered before done (413): only freeing is left */
-    bool is_aborted;         /* the request was aborted: release it at done */
+    bool is_aborted;         /* by the source or the size limit */
     bool is_paused;          /* by backpressure, and in modules->paused */
 };
 
@@ -61,9 +62,21 @@ count_failure(modules_t *m, const char *kind)
     metrics_add(m->metrics, METRIC_module_upload_failures_total, (const char *[]){kind}, 1);
 }
 
+/* {"error":{"kind","code","message",...extra}}, as modules_reply_error builds it. */
+static json_t *
+error_body(int status, const char *code, json_t *extra, const char *message)
+{
+    json_t *error = json_pack("{s:s,s:s,s:s}", "kind", response_kind(status), "code", code,
+                              "message", message);
+    if (error != NULL && extra != NULL)
+        json_object_update(error, extra);
+    json_decref(extra);
+    return error != NULL ? json_pack("{s:o}", "error", error) : NULL;
+}
+
 /* 400 for bad bytes, 413 for a limit: with where the engine found the problem. */
 static void
-reply_compile_error(session_t *s, int rc, const sl_error_t *err)
+describe_error(session_t *s, int rc, const sl_error_t *err, session_outcome_t *out)
 {
     const char *kind = sl_err_kind(rc);
     int status = rc == SL_EMALFORMED || rc == SL_EINVALID ? 400 : rc == SL_ELIMIT ? 413 : 500;
@@ -77,17 +90,21 @@ reply_compile_error(session_t *s, int rc, const sl_error_t *err)
                                               : json_null());
     if (extra != NULL && err->func_index != SL_NO_INDEX)
         json_object_set_new(extra, "body_offset", json_integer(err->body_offset));
-    modules_reply_error(s->req, status, kind, extra, "%s",
-                        err->message[0] ? err->message : sl_strerror(rc));
+    char message[512];
+    snprintf(message, sizeof message, "%s", err->message[0] ? err->message : sl_strerror(rc));
+    for (char *p = message; *p != '\0'; p++) /* jansson takes UTF-8 only */
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            *p = '?';
+    out->status = status;
+    out->body = error_body(status, status == 500 ? "internal" : kind, extra, message);
 }
 
 static void
-install(session_t *s, sl_module_t *module)
+install(session_t *s, sl_module_t *module, char hex[65], session_outcome_t *out)
 {
     modules_t *m = s->modules;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned digest_size = 0;
-    char hex[65] = "";
     if (EVP_DigestFinal_ex(s->md, digest, &digest_size) == 1)
         for (unsigned i = 0; i < digest_size && i < 32; i++)
             snprintf(hex + 2 * i, 3, "%02x", digest[i]);
@@ -97,7 +114,8 @@ install(session_t *s, sl_module_t *module)
     if (e == NULL || registry_put(&m->registry, e, &is_replaced) < 0) {
         registry_entry_free(e);
         count_failure(m, "internal");
-        modules_reply_error(s->req, 500, "internal", NULL, "out of memory");
+        out->status = 500;
+        out->body = error_body(500, "internal", NULL, "out of memory");
         return;
     }
     const timeline_t *t = &e->timeline;
@@ -112,7 +130,10 @@ install(session_t *s, sl_module_t *module)
     metrics_set(m->metrics, METRIC_modules, NULL, registry_count(&m->registry));
     LOG(LOG_LEVEL_DEBUG, "module %s %s: %llu bytes, %u functions", s->name,
         is_replaced ? "replaced" : "added", (unsigned long long)s->size, t->functions_total);
-    modules_reply_json(s->req, is_replaced ? 200 : 201, registry_entry_json(e));
+    out->status = is_replaced ? 200 : 201;
+    out->body = registry_entry_json(e);
+    out->sha256 = hex;
+    out->entry = e;
 }
 
 /* The compilation is done: back on the loop thread. */
@@ -121,30 +142,28 @@ on_done(mailbox_item_t *item)
 {
     session_t *s = (session_t *)((char *)item - offsetof(session_t, done));
     unlink_paused(s);
-    if (s->is_replied) {
-        session_free(s);
-        return;
-    }
+    char hex[65] = "";
+    session_outcome_t out = {.is_aborted = s->is_aborted, .sha256 = ""};
     if (s->is_aborted) {
         count_failure(s->modules, "aborted");
-        request_release(s->req);
-        session_free(s);
-        return;
-    }
-    sl_compilation_timeline_t ct;
-    sl_compilation_timeline(s->compilation, &ct);
-    timeline_take(&s->timeline, &ct);
-    s->timeline.ready_ns = timeline_now_ns();
-    s->timeline.size = s->size;
+    } else {
+        sl_compilation_timeline_t ct;
+        sl_compilation_timeline(s->compilation, &ct);
+        timeline_take(&s->timeline, &ct);
+        s->timeline.ready_ns = timeline_now_ns();
+        s->timeline.size = s->size;
 
-    sl_module_t *module = NULL;
-    sl_error_t err;
-    memset(&err, 0, sizeof err);
-    int rc = sl_compilation_result(s->compilation, &module, &err);
-    if (rc == 0)
-        install(s, module); /* the entry takes the reference */
-    else
-        reply_compile_error(s, rc, &err);
+        sl_module_t *module = NULL;
+        sl_error_t err;
+        memset(&err, 0, sizeof err);
+        int rc = sl_compilation_result(s->compilation, &module, &err);
+        if (rc == 0)
+            install(s, module, hex, &out); /* the entry takes the reference */
+        else
+            describe_error(s, rc, &err, &out);
+    }
+    s->ops->done(s->user, &out);
+    json_decref(out.body); /* NULL when the source took it */
     session_free(s);
 }
 
@@ -160,62 +179,58 @@ end_input(session_t *s, bool is_abort)
         sl_compilation_finish(s->compilation); /* its error, if any, comes with the result */
 }
 
-static void
-on_chunk(request_t *req, const char *data, size_t size)
+int
+session_feed(session_t *s, const void *data, size_t size)
 {
-    session_t *s = req->user;
     modules_t *m = s->modules;
-    metrics_add(m->metrics, METRIC_module_received_bytes_total, NULL, size);
     if (s->is_input_done)
-        return; /* failed already: the rest is read and dropped until the answer goes out */
+        return s->is_aborted ? SL_ELIMIT : SL_EMALFORMED;
     s->size += size;
     if (s->size > m->config->max_module_size) {
         count_failure(m, "too_large");
-        modules_reply_error(req, 413, "too_large", NULL, "the module exceeds max_module_size (%llu bytes)",
-                            (unsigned long long)m->config->max_module_size);
-        s->is_replied = true;
+        s->is_aborted = true;
         end_input(s, true);
-        return;
+        return SL_ELIMIT;
     }
     EVP_DigestUpdate(s->md, data, size);
-    if (sl_compilation_feed(s->compilation, data, size) < 0) {
-        end_input(s, false); /* answered at done, with the error's detail */
-        return;
+    int rc = sl_compilation_feed(s->compilation, data, size);
+    if (rc < 0) {
+        end_input(s, false); /* described at done, with the error's detail */
+        return rc;
     }
     if (!s->is_paused && sl_compilation_pending(s->compilation) > m->config->compile_queue_depth) {
-        request_pause(req);
         s->is_paused = true;
         s->next_paused = m->paused;
         m->paused = s;
+        s->ops->pause(s->user);
         modules_watch_paused(m);
     }
+    return 0;
 }
 
-static void
-on_end(request_t *req)
+void
+session_finish(session_t *s)
 {
-    session_t *s = req->user;
     end_input(s, false);
 }
 
-static void
-on_abort(request_t *req, int reason)
+void
+session_abort(session_t *s)
 {
-    session_t *s = req->user;
+    bool was_input_done = s->is_input_done;
     s->is_aborted = true;
     unlink_paused(s);
-    bool was_input_done = s->is_input_done;
     end_input(s, true);
-    /* An upload whose input had ended would keep compiling for no one: give its jobs up. */
+    /* A module whose input had ended would keep compiling for no one: give its jobs up. */
     if (was_input_done)
         sl_compilation_abort(s->compilation);
 }
 
-static const request_body_handler_t session_body = {
-    .on_chunk = on_chunk,
-    .on_end = on_end,
-    .on_abort = on_abort,
-};
+uint64_t
+session_size(const session_t *s)
+{
+    return s->size;
+}
 
 void
 session_drain(modules_t *m)
@@ -234,54 +249,41 @@ session_drain(modules_t *m)
         /* Resuming may deliver buffered input at once, and so pause again: s is off the list
          * first. Sessions are freed only in on_done, never inside these callbacks. */
         s->is_paused = false;
-        request_resume(s->req);
+        s->ops->resume(s->user);
     }
 }
 
-void
-session_start(modules_t *m, request_t *req)
+int
+session_new(modules_t *m, const char *name, size_t name_len, uint64_t size_hint,
+            const session_ops_t *ops, void *user, session_t **out)
 {
-    const char *name = req->params[0].at;
-    size_t len = req->params[0].len;
-    if (!modules_name_ok(name, len)) {
-        modules_reply_error(req, 400, "bad_name", NULL,
-                            "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -",
-                            MODULES_MAX_NAME);
-        return;
-    }
-    if (req->has_content_length && req->content_length > m->config->max_module_size) {
-        count_failure(m, "too_large");
-        modules_reply_error(req, 413, "too_large", NULL,
-                            "the module (%llu bytes) exceeds max_module_size (%llu bytes)",
-                            (unsigned long long)req->content_length,
-                            (unsigned long long)m->config->max_module_size);
-        return;
-    }
+    *out = NULL;
+    if (name_len > MODULES_MAX_NAME)
+        return SL_EARG;
     session_t *s = calloc(1, sizeof *s);
     if (s == NULL || (s->md = EVP_MD_CTX_new()) == NULL ||
         EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1) {
         if (s != NULL)
             EVP_MD_CTX_free(s->md);
         free(s);
-        modules_reply_error(req, 500, "internal", NULL, "cannot start a SHA-256 digest");
-        return;
+        return SL_ENOMEM;
     }
     s->modules = m;
-    s->req = req;
-    memcpy(s->name, name, len);
+    s->ops = ops;
+    s->user = user;
+    memcpy(s->name, name, name_len);
     s->done.cb = on_done;
     s->timeline.start_ns = timeline_now_ns();
     sl_compilation_options_t options = {
-        .size_hint = req->has_content_length ? req->content_length : 0,
+        .size_hint = size_hint,
         .on_done = on_compilation_done,
         .user = s,
     };
     int rc = sl_compilation_new(m->pool, &options, &s->compilation);
     if (rc < 0) {
         session_free(s);
-        modules_reply_error(req, 500, "internal", NULL, "cannot start a compilation: %s",
-                            sl_strerror(rc));
-        return;
+        return rc;
     }
-    request_set_body(req, &session_body, s);
+    *out = s;
+    return 0;
 }

@@ -1,0 +1,750 @@
+/* fetch_suite: POST /v1/modules/{name}/fetch on the real daemon (SLIPSTREAMD) on 127.0.0.1:0,
+ * against an origin server run by the test on a thread: a listening socket on 127.0.0.1 that
+ * serves wasm bytes at a throttled rate, records every connection and request with its headers,
+ * and per test answers with validators, 304, 404/500, redirects, a cut-off body or a huge
+ * Content-Length. Modules are WAT converted with wat2wasm (SL_WAT2WASM). Each test stops its
+ * daemon cleanly (status 0, only log lines on stderr: a sanitizer's report fails the test). */
+#define _GNU_SOURCE /* strcasestr */
+#include <arpa/inet.h>
+#include <check.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "suite.h"
+#include "wat.h"
+
+/* ---- the daemon ------------------------------------------------------------------------------ */
+
+typedef struct daemon_proc {
+    pid_t pid;
+    int err_fd;
+    unsigned port;
+    char log[65536];
+    size_t log_len;
+} daemon_proc_t;
+
+static daemon_proc_t proc;
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool
+read_log(daemon_proc_t *p, int timeout_ms)
+{
+    struct pollfd pfd = {.fd = p->err_fd, .events = POLLIN};
+    if (poll(&pfd, 1, timeout_ms) <= 0)
+        return false;
+    ssize_t n = read(p->err_fd, p->log + p->log_len, sizeof p->log - 1 - p->log_len);
+    if (n <= 0)
+        return false;
+    p->log_len += (size_t)n;
+    p->log[p->log_len] = '\0';
+    return true;
+}
+
+/* Starts slipstreamd on a free port with `extra` flags and waits for its "listening on" line. */
+static void
+start(const char *const extra[])
+{
+    static const char mark[] = "listening on http://127.0.0.1:";
+    const char *exe = getenv("SLIPSTREAMD");
+    ck_assert_msg(exe != NULL, "SLIPSTREAMD is not set");
+    char *argv[32] = {(char *)exe, "--listen", "127.0.0.1:0"};
+    int argc = 3;
+    for (int i = 0; extra != NULL && extra[i] != NULL; i++)
+        argv[argc++] = (char *)extra[i];
+    argv[argc] = NULL;
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    memset(&proc, 0, sizeof proc);
+    proc.pid = fork();
+    ck_assert_int_ge(proc.pid, 0);
+    if (proc.pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv(exe, argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    proc.err_fd = fds[0];
+    double deadline = now_s() + 10;
+    for (;;) {
+        const char *at = strstr(proc.log, mark);
+        if (at != NULL && strchr(at, '\n') != NULL) {
+            proc.port = (unsigned)strtoul(at + strlen(mark), NULL, 10);
+            break;
+        }
+        ck_assert_msg(now_s() < deadline, "no 'listening on' line in: %s", proc.log);
+        if (!read_log(&proc, 100)) {
+            int status;
+            ck_assert_msg(waitpid(proc.pid, &status, WNOHANG) == 0, "exited: %s", proc.log);
+        }
+    }
+}
+
+/* SIGTERM, then status 0 within 10 s and nothing but log lines on stderr. */
+static void
+stop(void)
+{
+    ck_assert_int_eq(kill(proc.pid, SIGTERM), 0);
+    double deadline = now_s() + 10;
+    int status = 0;
+    while (waitpid(proc.pid, &status, WNOHANG) != proc.pid) {
+        if (now_s() > deadline) {
+            kill(proc.pid, SIGKILL);
+            waitpid(proc.pid, &status, 0);
+            ck_abort_msg("slipstreamd did not stop; log: %s", proc.log);
+        }
+        read_log(&proc, 20);
+    }
+    proc.pid = 0;
+    while (read_log(&proc, 100))
+        ;
+    close(proc.err_fd);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d; log: %s", status,
+                  proc.log);
+    static const char *const levels[] = {"error: ", "warn: ", "info: ", "debug: "};
+    for (const char *line = proc.log; *line != '\0';) {
+        bool is_ok = false;
+        for (size_t i = 0; i < 4; i++)
+            is_ok = is_ok || strncmp(line, levels[i], strlen(levels[i])) == 0;
+        const char *end = strchr(line, '\n');
+        ck_assert_msg(is_ok && end != NULL, "unexpected output from slipstreamd: %s", line);
+        line = end + 1;
+    }
+}
+
+static void
+setup(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void
+teardown(void)
+{
+    if (proc.pid > 0) {
+        kill(proc.pid, SIGKILL);
+        waitpid(proc.pid, NULL, 0);
+    }
+    curl_global_cleanup();
+}
+
+/* ---- clients --------------------------------------------------------------------------------- */
+
+typedef struct reply {
+    long status;
+    char body[65536];
+    size_t body_len;
+} reply_t;
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *user)
+{
+    reply_t *r = user;
+    size_t len = size * n, room = sizeof r->body - 1 - r->body_len;
+    size_t take = len < room ? len : room;
+    memcpy(r->body + r->body_len, data, take);
+    r->body_len += take;
+    r->body[r->body_len] = '\0';
+    return len;
+}
+
+/* One request on a new connection; `body` of `size` bytes (NULL: none). */
+static void
+http(const char *method, const char *path, const void *body, size_t size, reply_t *out)
+{
+    char url[512];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", proc.port, path);
+    memset(out, 0, sizeof *out);
+    CURL *curl = curl_easy_init();
+    ck_assert_ptr_nonnull(curl);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
+    if (body != NULL) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)size);
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    CURLcode rc = curl_easy_perform(curl);
+    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_easy_cleanup(curl);
+}
+
+static json_t *
+parse(const reply_t *r)
+{
+    json_error_t err;
+    json_t *json = json_loads(r->body, 0, &err);
+    ck_assert_msg(json != NULL, "not JSON (%s): %s", err.text, r->body);
+    return json;
+}
+
+static uint8_t *
+wasm_of(const char *wat, size_t *size)
+{
+    char why[512];
+    uint8_t *bytes = wat_to_wasm(wat, size, why, sizeof why);
+    ck_assert_msg(bytes != NULL, "wat2wasm: %s", why);
+    return bytes;
+}
+
+/* POST .../invoke/EXPORT with `args`; the reply in *r. */
+static long
+invoke(const char *name, const char *export, const char *args, reply_t *r)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/v1/modules/%s/invoke/%s", name, export);
+    http("POST", path, args, strlen(args), r);
+    return r->status;
+}
+
+/* Invokes and asserts 200 with exactly `results` ("[3]"). */
+static void
+assert_invoke(const char *name, const char *export, const char *args, const char *results)
+{
+    reply_t r;
+    invoke(name, export, args, &r);
+    char expected[512];
+    snprintf(expected, sizeof expected, "{\"results\":%s}", results);
+    ck_assert_msg(r.status == 200, "%s%s: %ld %s", export, args, r.status, r.body);
+    ck_assert_str_eq(r.body, expected);
+}
+
+/* Asserts an error reply: status, error.code and a fragment of error.message. */
+static void
+assert_error(const reply_t *r, long status, const char *code, const char *fragment)
+{
+    ck_assert_msg(r->status == status, "expected %ld, got %ld: %s", status, r->status, r->body);
+    json_t *json = parse(r);
+    json_t *error = json_object_get(json, "error");
+    ck_assert_ptr_nonnull(error);
+    ck_assert_str_eq(json_string_value(json_object_get(error, "code")), code);
+    const char *message = json_string_value(json_object_get(error, "message"));
+    ck_assert_msg(message != NULL && strstr(message, fragment) != NULL, "message '%s' lacks '%s'",
+                  message, fragment);
+    json_decref(json);
+}
+
+/* A module of `n` functions, each a little arithmetic, with "f0" exported. */
+static char *
+many_functions_wat(int n)
+{
+    size_t cap = (size_t)n * 200 + 100, len = 0;
+    char *wat = malloc(cap);
+    len += (size_t)snprintf(wat + len, cap - len, "(module\n");
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(wat + len, cap - len,
+                                "(func %s(param i32) (result i32) local.get 0 i32.const %d i32.mul "
+                                "i32.const %d i32.add i32.const 85 i32.xor i32.const 3 i32.rotl)\n",
+                                i == 0 ? "(export \"f0\") " : "", i + 1, i);
+    snprintf(wat + len, cap - len, ")\n");
+    return wat;
+}
+
+/* ---- the origin ------------------------------------------------------------------------------ */
+
+typedef struct origin {
+    /* set before origin_start */
+    const uint8_t *body;
+    size_t size;
+    size_t piece;          /* bytes per send */
+    unsigned delay_us;     /* between pieces */
+    int status;            /* 200 unless set */
+    const char *location;  /* for a 3xx */
+    const char *redirect_path; /* requests for this path get 302 to `location`, others the body */
+    const char *etag, *last_modified;
+    bool is_conditional;   /* 304 when If-None-Match matches the ETag */
+    size_t cut_after;      /* close after this many body bytes (0: never) */
+    const char *content_length; /* announced instead of the real size ("" for none) */
+    unsigned head_delay_ms; /* before answering */
+    /* recorded */
+    atomic_int n_connections;
+    atomic_int n_requests;
+    char requests[4][2048]; /* the first four request heads */
+    atomic_size_t sent;     /* body bytes of the last response that went out */
+    atomic_bool is_cut_by_peer; /* a send failed: the daemon closed the connection */
+    /* private */
+    int fd;
+    unsigned port;
+    pthread_t thread;
+    atomic_bool is_stopping;
+} origin_t;
+
+static origin_t origin;
+
+static void
+serve_one(origin_t *o, int fd)
+{
+    char head[2048] = "";
+    size_t len = 0;
+    while (len < sizeof head - 1 && strstr(head, "\r\n\r\n") == NULL) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        if (poll(&pfd, 1, 5000) <= 0)
+            return;
+        ssize_t n = recv(fd, head + len, sizeof head - 1 - len, 0);
+        if (n <= 0)
+            return;
+        len += (size_t)n;
+        head[len] = '\0';
+    }
+    int i = atomic_fetch_add(&o->n_requests, 1);
+    if (i < 4)
+        memcpy(o->requests[i], head, len + 1);
+    if (o->head_delay_ms)
+        usleep(o->head_delay_ms * 1000);
+    int status = o->status ? o->status : 200;
+    const char *location = o->location;
+    if (o->redirect_path != NULL) {
+        bool is_redirect = strncmp(head + 4, o->redirect_path, strlen(o->redirect_path)) == 0 &&
+                           head[4 + strlen(o->redirect_path)] == ' ';
+        status = is_redirect ? 302 : 200;
+        location = is_redirect ? o->location : NULL;
+    }
+    char tag[300];
+    snprintf(tag, sizeof tag, "If-None-Match: %s\r\n", o->etag ? o->etag : "");
+    if (o->is_conditional && o->etag != NULL && strcasestr(head, tag) != NULL)
+        status = 304;
+    bool has_body = status == 200 || status == 404 || status == 500;
+    char out[1024];
+    int n = snprintf(out, sizeof out, "HTTP/1.1 %d X\r\nConnection: close\r\n", status);
+    if (o->etag)
+        n += snprintf(out + n, sizeof out - n, "ETag: %s\r\n", o->etag);
+    if (o->last_modified)
+        n += snprintf(out + n, sizeof out - n, "Last-Modified: %s\r\n", o->last_modified);
+    if (location)
+        n += snprintf(out + n, sizeof out - n, "Location: %s\r\n", location);
+    if (status == 200 && o->content_length == NULL)
+        n += snprintf(out + n, sizeof out - n, "Content-Length: %zu\r\n", o->size);
+    else if (status == 200 && o->content_length[0] != '\0')
+        n += snprintf(out + n, sizeof out - n, "Content-Length: %s\r\n", o->content_length);
+    else if (status != 200)
+        n += snprintf(out + n, sizeof out - n, "Content-Length: %d\r\n", has_body ? 9 : 0);
+    n += snprintf(out + n, sizeof out - n, "\r\n");
+    if (send(fd, out, (size_t)n, MSG_NOSIGNAL) != n)
+        return;
+    if (status != 200) {
+        if (has_body)
+            send(fd, "no module", 9, MSG_NOSIGNAL);
+        return;
+    }
+    atomic_store(&o->sent, 0);
+    size_t piece = o->piece ? o->piece : o->size;
+    for (size_t at = 0; at < o->size; at += piece) {
+        size_t k = o->size - at < piece ? o->size - at : piece;
+        if (o->cut_after && at + k > o->cut_after)
+            k = o->cut_after - at;
+        if (k == 0 || send(fd, o->body + at, k, MSG_NOSIGNAL) != (ssize_t)k) {
+            atomic_store(&o->is_cut_by_peer, k != 0);
+            return;
+        }
+        atomic_fetch_add(&o->sent, k);
+        if (o->cut_after && atomic_load(&o->sent) >= o->cut_after)
+            return;
+        if (o->delay_us)
+            usleep(o->delay_us);
+    }
+}
+
+static void *
+origin_main(void *arg)
+{
+    origin_t *o = arg;
+    while (!atomic_load(&o->is_stopping)) {
+        struct pollfd pfd = {.fd = o->fd, .events = POLLIN};
+        if (poll(&pfd, 1, 20) <= 0)
+            continue;
+        int fd = accept(o->fd, NULL, NULL);
+        if (fd < 0)
+            continue;
+        atomic_fetch_add(&o->n_connections, 1);
+        serve_one(o, fd);
+        shutdown(fd, SHUT_WR);
+        usleep(20000); /* let the daemon read the end before the socket goes */
+        close(fd);
+    }
+    return NULL;
+}
+
+/* Listens on 127.0.0.1 and serves from a thread; set the fields of `origin` first. */
+static void
+origin_start(void)
+{
+    origin.fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(origin.fd, 0);
+    int one = 1;
+    setsockopt(origin.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(origin.fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    ck_assert_int_eq(listen(origin.fd, 16), 0);
+    socklen_t sl = sizeof sin;
+    getsockname(origin.fd, (struct sockaddr *)&sin, &sl);
+    origin.port = ntohs(sin.sin_port);
+    ck_assert_int_eq(pthread_create(&origin.thread, NULL, origin_main, &origin), 0);
+}
+
+static void
+origin_stop(void)
+{
+    atomic_store(&origin.is_stopping, true);
+    pthread_join(origin.thread, NULL);
+    close(origin.fd);
+}
+
+/* POST /v1/modules/NAME/fetch {"url": URL}; the reply in *r. */
+static long
+fetch(const char *name, const char *url, reply_t *r)
+{
+    char path[256], body[1024];
+    snprintf(path, sizeof path, "/v1/modules/%s/fetch", name);
+    snprintf(body, sizeof body, "{\"url\":\"%s\"}", url);
+    http("POST", path, body, strlen(body), r);
+    return r->status;
+}
+
+static char *
+origin_url(const char *host, const char *path)
+{
+    static char url[256];
+    snprintf(url, sizeof url, "http://%s:%u%s", host, origin.port, path);
+    return url;
+}
+
+static const char *const allow_local[] = {"--fetch-allow", "127.0.0.1", NULL};
+
+/* The module of `n` functions, converted; its bytes stay alive for the origin. */
+static uint8_t *
+module_of(int n, size_t *size)
+{
+    char *wat = many_functions_wat(n);
+    uint8_t *bytes = wasm_of(wat, size);
+    free(wat);
+    return bytes;
+}
+
+/* ---- tests ----------------------------------------------------------------------------------- */
+
+static json_t *
+origin_of(json_t *json)
+{
+    json_t *o = json_object_get(json, "origin");
+    if (o == NULL)
+        o = json_object_get(json_object_get(json, "error"), "origin");
+    ck_assert_ptr_nonnull(o);
+    return o;
+}
+
+START_TEST(test_fetch_compiles_before_the_last_byte)
+{
+    size_t size;
+    uint8_t *bytes = module_of(300, &size);
+    origin.body = bytes;
+    origin.size = size;
+    origin.piece = 256;
+    origin.delay_us = 4000;
+    origin.etag = "\"v1\"";
+    origin.last_modified = "Wed, 21 Oct 2015 07:28:00 GMT";
+    origin_start();
+    start(allow_local);
+    reply_t r;
+    ck_assert_msg(fetch("many", origin_url("127.0.0.1", "/m.wasm"), &r) == 201, "%ld %s",
+                  r.status, r.body);
+    json_t *json = parse(&r);
+    json_t *t = json_object_get(json, "timeline");
+    ck_assert_int_eq(json_integer_value(json_object_get(t, "functions_total")), 300);
+    ck_assert_int_gt(json_integer_value(json_object_get(t, "functions_compiled_before_last_byte")),
+                     0);
+    ck_assert_int_eq(json_integer_value(json_object_get(t, "size")), (json_int_t)size);
+    json_t *o = origin_of(json);
+    ck_assert_int_eq(json_integer_value(json_object_get(o, "status")), 200);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "etag")), "\"v1\"");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "last_modified")),
+                     "Wed, 21 Oct 2015 07:28:00 GMT");
+    ck_assert_str_eq(json_string_value(json_object_get(o, "url")),
+                     origin_url("127.0.0.1", "/m.wasm"));
+    json_decref(json);
+    /* No credentials or validators on a first fetch. */
+    ck_assert_ptr_null(strcasestr(origin.requests[0], "authorization:"));
+    ck_assert_ptr_null(strcasestr(origin.requests[0], "cookie:"));
+    ck_assert_ptr_null(strcasestr(origin.requests[0], "if-none-match:"));
+    assert_invoke("many", "f0", "[5]", "[640]");
+    stop();
+    origin_stop();
+    free(bytes);
+}
+END_TEST
+
+START_TEST(test_fetch_refetch_sends_validators_and_keeps_the_module_on_304)
+{
+    size_t size;
+    uint8_t *bytes = module_of(3, &size);
+    origin.body = bytes;
+    origin.size = size;
+    origin.etag = "\"abc\"";
+    origin.last_modified = "Wed, 21 Oct 2015 07:28:00 GMT";
+    origin.is_conditional = true;
+    origin_start();
+    start(allow_local);
+    reply_t r;
+    const char *url = origin_url("127.0.0.1", "/m.wasm");
+    ck_assert_msg(fetch("m", url, &r) == 201, "%ld %s", r.status, r.body);
+    json_t *first = parse(&r);
+    ck_assert_msg(fetch("m", url, &r) == 200, "%ld %s", r.status, r.body);
+    json_t *second = parse(&r);
+    ck_assert(json_is_true(json_object_get(second, "not_modified")));
+    ck_assert_str_eq(json_string_value(json_object_get(second, "sha256")),
+                     json_string_value(json_object_get(first, "sha256")));
+    ck_assert_int_eq(json_integer_value(json_object_get(origin_of(second), "status")), 304);
+    ck_assert_int_eq(atomic_load(&origin.n_requests), 2);
+    ck_assert_ptr_nonnull(strcasestr(origin.requests[1], "If-None-Match: \"abc\"\r\n"));
+    ck_assert_ptr_nonnull(
+        strcasestr(origin.requests[1], "If-Modified-Since: Wed, 21 Oct 2015 07:28:00 GMT\r\n"));
+    /* Another name does not serve those bytes: no validators, a full fetch. */
+    ck_assert_msg(fetch("other", url, &r) == 201, "%ld %s; origin saw: %s", r.status, r.body,
+                  origin.requests[2]);
+    ck_assert_ptr_null(strcasestr(origin.requests[2], "If-None-Match"));
+    json_decref(first);
+    json_decref(second);
+    assert_invoke("m", "f0", "[5]", "[640]");
+    stop();
+    origin_stop();
+    free(bytes);
+}
+END_TEST
+
+START_TEST(test_fetch_refuses_hosts_not_allowed_without_connecting)
+{
+    origin.body = (const uint8_t *)"x";
+    origin.size = 1;
+    origin_start();
+    start(allow_local);
+    reply_t r;
+    fetch("m", origin_url("localhost", "/m.wasm"), &r);
+    assert_error(&r, 403, "host_not_allowed", "allow_hosts");
+    fetch("m", "ftp://127.0.0.1/m.wasm", &r);
+    assert_error(&r, 400, "bad_url", "http");
+    fetch("m", "http://user:secret@127.0.0.1/m.wasm", &r);
+    assert_error(&r, 400, "bad_url", "credentials");
+    http("POST", "/v1/modules/m/fetch", "{\"uri\":1}", 9, &r);
+    assert_error(&r, 400, "bad_request", "url");
+    stop();
+    /* The default allowlist is empty: nothing may be fetched. */
+    start(NULL);
+    fetch("m", origin_url("127.0.0.1", "/m.wasm"), &r);
+    assert_error(&r, 403, "host_not_allowed", "allow_hosts");
+    http("GET", "/v1/modules/m", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 404);
+    stop();
+    usleep(100000);
+    ck_assert_int_eq(atomic_load(&origin.n_connections), 0);
+    origin_stop();
+}
+END_TEST
+
+START_TEST(test_fetch_follows_redirects_only_to_allowed_hosts)
+{
+    size_t size;
+    uint8_t *bytes = module_of(3, &size);
+    origin.body = bytes;
+    origin.size = size;
+    origin.redirect_path = "/old";
+    origin_start();
+    char location[256];
+    snprintf(location, sizeof location, "%s", "/m.wasm");
+    origin.location = location;
+    start(allow_local);
+    reply_t r;
+    ck_assert_msg(fetch("m", origin_url("127.0.0.1", "/old"), &r) == 201, "%ld %s", r.status,
+                  r.body);
+    json_t *json = parse(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(origin_of(json), "url")),
+                     origin_url("127.0.0.1", "/m.wasm"));
+    json_decref(json);
+    ck_assert_int_eq(atomic_load(&origin.n_requests), 2);
+    /* A redirect to another host is refused before connecting there. */
+    snprintf(location, sizeof location, "%s", origin_url("localhost", "/m.wasm"));
+    fetch("m2", origin_url("127.0.0.1", "/old"), &r);
+    assert_error(&r, 403, "host_not_allowed", "redirected to http://localhost:");
+    ck_assert_int_eq(atomic_load(&origin.n_requests), 3);
+    ck_assert_int_eq(atomic_load(&origin.n_connections), 3);
+    http("GET", "/v1/modules/m2", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 404);
+    stop();
+    /* A loop of redirects ends at max_redirects. */
+    origin.location = "/old";
+    start((const char *const[]){"--fetch-allow", "127.0.0.1", "--fetch-max-redirects", "2", NULL});
+    fetch("m3", origin_url("127.0.0.1", "/old"), &r);
+    assert_error(&r, 502, "too_many_redirects", "redirect 3");
+    stop();
+    origin_stop();
+    free(bytes);
+}
+END_TEST
+
+START_TEST(test_fetch_aborts_an_oversize_module_early)
+{
+    size_t size;
+    uint8_t *bytes = module_of(300, &size);
+    ck_assert_uint_gt(size, 6000);
+    origin.body = bytes;
+    origin.size = size;
+    origin.piece = 256;
+    origin.delay_us = 3000;
+    origin.content_length = ""; /* unknown length: the limit must hold while streaming */
+    origin_start();
+    start((const char *const[]){"--fetch-allow", "127.0.0.1", "--max-module-size", "2000", NULL});
+    reply_t r;
+    fetch("big", origin_url("127.0.0.1", "/m.wasm"), &r);
+    assert_error(&r, 413, "too_large", "max_module_size");
+    usleep(200000);
+    ck_assert(atomic_load(&origin.is_cut_by_peer));
+    ck_assert_msg(atomic_load(&origin.sent) < size / 2, "the origin sent %zu of %zu bytes",
+                  (size_t)atomic_load(&origin.sent), size);
+    /* A huge Content-Length is refused as soon as the headers are in. */
+    origin.content_length = "100000000000";
+    fetch("big", origin_url("127.0.0.1", "/m.wasm"), &r);
+    assert_error(&r, 413, "too_large", "max_module_size");
+    http("GET", "/v1/modules/big", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 404);
+    stop();
+    origin_stop();
+    free(bytes);
+}
+END_TEST
+
+START_TEST(test_fetch_failures_are_clear_errors)
+{
+    size_t size;
+    uint8_t *bytes = module_of(40, &size);
+    origin.body = bytes;
+    origin.size = size;
+    origin_start();
+    start(allow_local);
+    reply_t r;
+    const char *url = origin_url("127.0.0.1", "/m.wasm");
+    ck_assert_msg(fetch("m", url, &r) == 201, "%ld %s", r.status, r.body);
+    json_t *json;
+    origin.cut_after = size / 2; /* closes mid-body */
+    fetch("m", url, &r);
+    assert_error(&r, 502, "origin_incomplete", "closed the connection");
+    origin.cut_after = 0;
+
+    origin.status = 404;
+    fetch("m", url, &r);
+    assert_error(&r, 502, "origin_status", "answered 404");
+    json = parse(&r);
+    ck_assert_int_eq(json_integer_value(json_object_get(origin_of(json), "status")), 404);
+    json_decref(json);
+    origin.status = 500;
+    fetch("m", url, &r);
+    assert_error(&r, 502, "origin_status", "answered 500");
+
+    origin.status = 200;
+    static const uint8_t junk[] = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0xff};
+    origin.body = junk;
+    origin.size = sizeof junk;
+    fetch("m", url, &r);
+    ck_assert_msg(r.status == 400, "%ld %s", r.status, r.body);
+
+    origin.body = bytes;
+    origin.size = size;
+    origin.head_delay_ms = 1500; /* longer than the daemon's timeout below */
+    stop();
+    start((const char *const[]){"--fetch-allow", "127.0.0.1", "--fetch-timeout-ms", "300", NULL});
+    fetch("m", url, &r);
+    assert_error(&r, 504, "origin_timeout", "in time");
+
+    /* A port nobody listens on. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    socklen_t sl = sizeof sin;
+    getsockname(fd, (struct sockaddr *)&sin, &sl);
+    char closed[128];
+    snprintf(closed, sizeof closed, "http://127.0.0.1:%u/m.wasm", ntohs(sin.sin_port));
+    fetch("m", closed, &r);
+    close(fd);
+    assert_error(&r, 502, "origin_unreachable", "could not be reached");
+    stop();
+    origin_stop();
+    free(bytes);
+}
+END_TEST
+
+START_TEST(test_fetch_failure_leaves_the_serving_version)
+{
+    size_t size;
+    uint8_t *bytes = module_of(40, &size);
+    origin.body = bytes;
+    origin.size = size;
+    origin_start();
+    start(allow_local);
+    reply_t r;
+    const char *url = origin_url("127.0.0.1", "/m.wasm");
+    ck_assert_msg(fetch("m", url, &r) == 201, "%ld %s", r.status, r.body);
+    json_t *json = parse(&r);
+    char sha[65];
+    snprintf(sha, sizeof sha, "%s", json_string_value(json_object_get(json, "sha256")));
+    json_decref(json);
+    origin.cut_after = size / 2;
+    fetch("m", url, &r);
+    assert_error(&r, 502, "origin_incomplete", "closed");
+    http("GET", "/v1/modules/m", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 200);
+    json = parse(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(json, "sha256")), sha);
+    json_decref(json);
+    assert_invoke("m", "f0", "[5]", "[640]");
+    stop();
+    origin_stop();
+    free(bytes);
+}
+END_TEST
+
+Suite *
+fetch_suite(void)
+{
+    Suite *s = suite_create("fetch");
+    TCase *tc = tcase_create("fetch");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_fetch_compiles_before_the_last_byte);
+    tcase_add_test(tc, test_fetch_refetch_sends_validators_and_keeps_the_module_on_304);
+    tcase_add_test(tc, test_fetch_refuses_hosts_not_allowed_without_connecting);
+    tcase_add_test(tc, test_fetch_follows_redirects_only_to_allowed_hosts);
+    tcase_add_test(tc, test_fetch_aborts_an_oversize_module_early);
+    tcase_add_test(tc, test_fetch_failures_are_clear_errors);
+    tcase_add_test(tc, test_fetch_failure_leaves_the_serving_version);
+    suite_add_tcase(s, tc);
+    return s;
+}
