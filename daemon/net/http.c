@@ -100,6 +100,8 @@ on_version(llhttp_t *parser, const char *at, size_t size)
 static int
 hbuf_append(http_t *http, const char *at, size_t size)
 {
+    if (size == 0) /* an empty piece (llhttp sends them): hbuf may still be NULL */
+        return 0;
     if (http->hbuf_len + size > http->hbuf_cap) {
         size_t cap = http->hbuf_cap ? http->hbuf_cap : 256;
         while (cap < http->hbuf_len + size)
@@ -187,16 +189,18 @@ http_header_find(const http_header_t *headers, size_t n_headers, const char *nam
 static void
 publish_headers(http_t *http)
 {
+    /* Headers may all be empty (a bare ":" line), leaving hbuf unallocated. */
+    const char *base = http->hbuf ? http->hbuf : "";
     for (size_t i = 0; i < http->n_headers; i++) {
         const http_header_pos_t *p = &http->pos[i];
         size_t value_len = p->value_len;
-        while (value_len > 0 && (http->hbuf[p->value_off + value_len - 1] == ' ' ||
-                                 http->hbuf[p->value_off + value_len - 1] == '\t'))
+        while (value_len > 0 && (base[p->value_off + value_len - 1] == ' ' ||
+                                 base[p->value_off + value_len - 1] == '\t'))
             value_len--;
         http->headers[i] = (http_header_t){
-            .name = http->hbuf + p->name_off,
+            .name = base + p->name_off,
             .name_len = p->name_len,
-            .value = http->hbuf + p->value_off,
+            .value = base + p->value_off,
             .value_len = value_len,
         };
     }
