@@ -16,6 +16,14 @@ ninja -C build-fuzz "tests/fuzz/fuzz-$target" >/dev/null
 corpus=fuzz-corpus/$target
 seeds=fuzz-corpus/$target-seeds
 mkdir -p "$corpus" "$seeds"
+if [ "$target" = http ] && [ -z "$(ls -A "$seeds")" ]; then
+  # The first byte picks the chunking (fuzz_http.c); the rest are requests a client might send.
+  printf '\x05GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n' >"$seeds/get"
+  printf '\x03PUT /v1/modules/m HTTP/1.1\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n\r\n' >"$seeds/pipelined"
+  printf '\x07POST /v1/x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n' >"$seeds/chunked"
+  printf '\x02PUT / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok' >"$seeds/expect"
+  printf '\x01GET / HTTP/1.0\r\nBad Header\r\n\r\n' >"$seeds/malformed"
+fi
 if [ -z "$(ls -A "$seeds")" ]; then
   tmp=$(mktemp -d)
   for f in "$spec_dir"/*.wast; do

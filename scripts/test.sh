@@ -37,7 +37,7 @@ if [ "${SL_SKIP_FUZZ:-0}" = 1 ]; then
   echo "0 0 1 fuzz stage skipped by SL_SKIP_FUZZ" >>"$results"
 else
   echo "== fuzz targets, ${SL_FUZZ_SECONDS:-30} s each"
-  for target in stream compile run; do
+  for target in stream compile run http; do
     if scripts/fuzz.sh "$target" "${SL_FUZZ_SECONDS:-30}" >"build-fuzz-$target.log" 2>&1; then
       echo "1 0 0 fuzz-$target: $(grep -o 'number_of_executed_units: [0-9]*' "build-fuzz-$target.log")" >>"$results"
     else
