@@ -241,3 +241,18 @@ assert_error(const reply_t *r, long status, const char *code, const char *fragme
                   message, fragment);
     json_decref(json);
 }
+
+char *
+many_functions_wat(int n)
+{
+    size_t cap = (size_t)n * 200 + 100, len = 0;
+    char *wat = malloc(cap);
+    len += (size_t)snprintf(wat + len, cap - len, "(module\n");
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(wat + len, cap - len,
+                                "(func %s(param i32) (result i32) local.get 0 i32.const %d i32.mul "
+                                "i32.const %d i32.add i32.const 85 i32.xor i32.const 3 i32.rotl)\n",
+                                i == 0 ? "(export \"f0\") " : "", i + 1, i);
+    snprintf(wat + len, cap - len, ")\n");
+    return wat;
+}

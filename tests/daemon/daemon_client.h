@@ -48,6 +48,8 @@ uint8_t *wasm_of(const char *wat, size_t *size);
 long put_wat(const char *name, const char *wat, reply_t *r);
 /* POST .../invoke/EXPORT with `args`; returns the status, the reply in *r. */
 long invoke(const char *name, const char *export, const char *args, reply_t *r);
+/* WAT of a module of `n` functions, each a little arithmetic, with "f0" exported (malloc'd). */
+char *many_functions_wat(int n);
 /* Invokes and asserts 200 with exactly `results` ("[3]"). */
 void assert_invoke(const char *name, const char *export, const char *args, const char *results);
 /* Asserts an error reply: status, error.code and a fragment of error.message. */

@@ -417,22 +417,6 @@ read_all(int fd, char *buf, size_t cap)
     buf[len] = '\0';
 }
 
-/* A module of `n` functions, each a little arithmetic, with "f0" exported. */
-static char *
-many_functions_wat(int n)
-{
-    size_t cap = (size_t)n * 200 + 100, len = 0;
-    char *wat = malloc(cap);
-    len += (size_t)snprintf(wat + len, cap - len, "(module\n");
-    for (int i = 0; i < n; i++)
-        len += (size_t)snprintf(wat + len, cap - len,
-                                "(func %s(param i32) (result i32) local.get 0 i32.const %d i32.mul "
-                                "i32.const %d i32.add i32.const 85 i32.xor i32.const 3 i32.rotl)\n",
-                                i == 0 ? "(export \"f0\") " : "", i + 1, i);
-    snprintf(wat + len, cap - len, ")\n");
-    return wat;
-}
-
 START_TEST(test_modules_throttled_upload_compiles_before_the_last_byte)
 {
     start(NULL);
