@@ -266,7 +266,6 @@ bool mem_note_access_site(baseline_t *b);
  * A 16-byte constant as a memory operand: emit the instruction with x64_mem_rip(0) as its last
  * operand (so that it ends in the disp32), then call simd_use_const. */
 void simd_use_const(baseline_t *b, const uint8_t bytes[16]);
-x64_label_t *simd_const_label(baseline_t *b, const uint8_t bytes[16]);
 /* Pushes a v128 constant, loaded into a new register. */
 bool simd_push_const(baseline_t *b, const uint8_t bytes[16]);
 /* Places the constants after the body (baseline_compile_function). */

@@ -14,7 +14,7 @@ not_yet(baseline_t *b, unsigned op)
                          sl_opcode_info[op].text);
 }
 
-x64_label_t *
+static x64_label_t *
 simd_const_label(baseline_t *b, const uint8_t bytes[16])
 {
     for (uint32_t i = 0; i < b->n_pool; i++)
