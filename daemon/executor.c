@@ -5,6 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under the lock. */
+static void
+unlink_job(executor_t *ex, executor_job_t *job)
+{
+    if (job->prev != NULL)
+        job->prev->next = job->next;
+    else
+        ex->head = job->next;
+    if (job->next != NULL)
+        job->next->prev = job->prev;
+    else
+        ex->tail = job->prev;
+    job->next = job->prev = NULL;
+    job->is_queued = false;
+}
+
 static void *
 work(void *arg)
 {
@@ -16,9 +32,7 @@ work(void *arg)
         executor_job_t *job = ex->head;
         if (job == NULL)
             break; /* stopping, and the queue is empty: queued jobs belong to callers */
-        ex->head = job->next;
-        if (ex->head == NULL)
-            ex->tail = NULL;
+        unlink_job(ex, job);
         pthread_mutex_unlock(&ex->lock);
         job->run(job);
         pthread_mutex_lock(&ex->lock);
@@ -60,8 +74,10 @@ executor_start(executor_t *ex, unsigned n_threads, size_t stack_size)
 void
 executor_submit(executor_t *ex, executor_job_t *job)
 {
-    job->next = NULL;
     pthread_mutex_lock(&ex->lock);
+    job->next = NULL;
+    job->prev = ex->tail;
+    job->is_queued = true;
     if (ex->tail != NULL)
         ex->tail->next = job;
     else
@@ -69,6 +85,17 @@ executor_submit(executor_t *ex, executor_job_t *job)
     ex->tail = job;
     pthread_cond_signal(&ex->wake);
     pthread_mutex_unlock(&ex->lock);
+}
+
+bool
+executor_cancel(executor_t *ex, executor_job_t *job)
+{
+    pthread_mutex_lock(&ex->lock);
+    bool was_queued = job->is_queued;
+    if (was_queued)
+        unlink_job(ex, job);
+    pthread_mutex_unlock(&ex->lock);
+    return was_queued;
 }
 
 void

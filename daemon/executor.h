@@ -6,12 +6,14 @@
  *   the job reports back itself, through the daemon's mailbox (mailbox.h)
  *
  * Jobs run in submission order, several at once (one per thread). A job is embedded in its
- * owner's record; the pool only links it.
+ * owner's record; the pool only links it. A job still queued can be taken back
+ * (executor_cancel): it then never runs, and its owner answers for it; once a worker has it, it
+ * runs to its end and reports back as usual (interrupting it is the owner's business).
  *
  * Ownership: executor_t is embedded in its owner (the module service); executor_stop runs what
  * is queued, then joins the threads.
- * Threading: executor_start/stop on the loop thread; executor_submit from any thread; run on a
- * worker.
+ * Threading: executor_start/stop on the loop thread; executor_submit and executor_cancel from any
+ * thread; run on a worker.
  * Errors: executor_start returns 0 or a negative errno (the threads it did start are joined).
  */
 #ifndef SL_EXECUTOR_H
@@ -26,8 +28,10 @@ typedef struct executor_job executor_job_t;
 struct executor_job {
     /* public: set before submitting */
     void (*run)(executor_job_t *job); /* on a worker thread */
-    /* private */
+    /* private: under the executor's lock */
     executor_job_t *next;
+    executor_job_t *prev;
+    bool is_queued;
 };
 
 typedef struct executor {
@@ -46,6 +50,10 @@ typedef struct executor {
 int executor_start(executor_t *ex, unsigned n_threads, size_t stack_size);
 
 void executor_submit(executor_t *ex, executor_job_t *job);
+
+/* Takes `job` off the queue if no worker has taken it yet: true if so (it will never run), false
+ * if it is running or has run. */
+bool executor_cancel(executor_t *ex, executor_job_t *job);
 
 /* Runs the jobs still queued, then joins the threads. Safe if never started. */
 void executor_stop(executor_t *ex);
