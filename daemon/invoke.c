@@ -1,6 +1,7 @@
 /* Invocations of exported functions (see invoke.h). */
 #include "invoke.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,14 @@
 /* Arguments are a JSON array: this bounds what one request may make the loop parse. */
 #define MAX_ARGS_BODY (1u << 20)
 
+#define STOPPING_MESSAGE "the daemon is stopping"
+
 typedef struct invocation {
     executor_job_t work;
     mailbox_item_t done;
+    uv_timer_t queue_timer; /* [invoke] queue_timeout_ms from the submit; freed in its close */
     modules_t *modules;
+    struct invocation *prev, *next; /* modules->invocations, loop thread */
     request_t *req;
     sl_module_t *module; /* a reference of its own */
     char *export_name;   /* percent-decoded */
@@ -27,28 +32,64 @@ typedef struct invocation {
     sl_value_t *args;
     sl_value_t *results;
     uint64_t timeout_ns;
+    uint64_t queued_ns; /* uv_hrtime at the submit; loop thread */
+    /* Between the loop thread, which cancels (a client gone, the daemon stopping), and the
+     * executor thread, which publishes the store it runs in. The store is the executor's: it is
+     * freed only after being unpublished under the lock, so an interrupt never meets a freed
+     * one. */
+    pthread_mutex_t lock;
+    sl_store_t *store;  /* under lock */
+    bool is_cancelled;  /* under lock */
     /* written by the executor thread, read after the mailbox hands it back */
     int rc;
     sl_trap_t trap;
     char why[200];
+    uint64_t started_ns; /* uv_hrtime when a worker took it */
     /* loop thread */
-    bool is_submitted;
+    bool is_submitted;   /* with the executor, queued or running, until on_done */
     bool is_aborted;
+    bool is_stopped;     /* the daemon is stopping: answered 503 unless it completes */
 } invocation_t;
+
+static void
+on_timer_closed(uv_handle_t *handle)
+{
+    invocation_t *inv = handle->data;
+    pthread_mutex_destroy(&inv->lock);
+    free(inv);
+}
 
 static void
 invocation_free(invocation_t *inv)
 {
-    inv->modules->n_invocations--;
+    modules_t *m = inv->modules;
+    m->n_invocations--;
+    if (inv->prev != NULL)
+        inv->prev->next = inv->next;
+    else
+        m->invocations = inv->next;
+    if (inv->next != NULL)
+        inv->next->prev = inv->prev;
     sl_module_unref(inv->module);
     free(inv->export_name);
     free(inv->body);
     free(inv->args);
     free(inv->results);
-    free(inv);
+    uv_close((uv_handle_t *)&inv->queue_timer, on_timer_closed);
 }
 
 /* ---- on an executor thread ------------------------------------------------------------------- */
+
+/* Makes `store` (or none) the one a cancel interrupts; true if the invocation was cancelled. */
+static bool
+publish(invocation_t *inv, sl_store_t *store)
+{
+    pthread_mutex_lock(&inv->lock);
+    inv->store = store;
+    bool is_cancelled = inv->is_cancelled;
+    pthread_mutex_unlock(&inv->lock);
+    return is_cancelled;
+}
 
 static void
 run(executor_job_t *job)
@@ -59,13 +100,17 @@ run(executor_job_t *job)
     sl_error_t err;
     sl_extern_t ext;
     memset(&err, 0, sizeof err);
+    inv->started_ns = uv_hrtime();
 
     instance_cache_t *idle = inv->modules->idle.entries ? &inv->modules->idle : NULL;
     bool is_reused = idle && instance_cache_take(idle, inv->module, &store, &instance);
     inv->rc = is_reused ? 0 : sl_store_new(inv->modules->engine, &store);
-    /* Armed before instantiation: a start function that loops is cut off as well. */
+    /* Armed before instantiation: a start function that loops is cut off as well. Published
+     * after it, since setting a deadline drops an interrupt already pending. */
     if (inv->rc == 0)
         inv->rc = sl_store_set_deadline(store, inv->timeout_ns);
+    if (inv->rc == 0 && publish(inv, store))
+        inv->rc = SL_EABORTED; /* cancelled before it started: nothing to run for */
     if (inv->rc == 0 && !is_reused)
         inv->rc = sl_instance_new(store, inv->module, NULL, 0, &instance, &err, &inv->trap);
     if (inv->rc == 0)
@@ -76,6 +121,8 @@ run(executor_job_t *job)
     if (inv->rc < 0 && inv->rc != SL_ETRAP)
         snprintf(inv->why, sizeof inv->why, "%s", err.message[0] ? err.message
                                                                  : sl_strerror(inv->rc));
+    publish(inv, NULL);
+    /* Clearing the deadline also drops an interrupt from a cancel that came after the call. */
     if (idle && inv->rc == 0 && sl_store_set_deadline(store, 0) == 0)
         instance_cache_put(idle, inv->module, store, instance); /* a trapped one is dropped */
     else
@@ -128,12 +175,32 @@ reply_results(invocation_t *inv)
 }
 
 static void
+fail(invocation_t *inv, int status, const char *code, const char *message)
+{
+    count(inv->modules, "error");
+    modules_reply_error(inv->req, status, code, NULL, "%s", message);
+    invocation_free(inv);
+}
+
+static void
+observe_queue(modules_t *m, uint64_t waited_ns)
+{
+    metrics_observe(m->metrics, METRIC_invocation_queue_seconds, NULL, (double)waited_ns / 1e9);
+}
+
+static void
 on_done(mailbox_item_t *item)
 {
     invocation_t *inv = (invocation_t *)((char *)item - offsetof(invocation_t, done));
     modules_t *m = inv->modules;
+    inv->is_submitted = false;
+    uv_timer_stop(&inv->queue_timer);
+    observe_queue(m, inv->started_ns - inv->queued_ns);
     if (inv->is_aborted) {
         request_release(inv->req);
+    } else if (inv->is_stopped && inv->rc != 0) {
+        fail(inv, 503, "stopping", STOPPING_MESSAGE); /* cut short by the stop, not its fault */
+        return;
     } else if (inv->rc == 0) {
         reply_results(inv);
     } else if (inv->rc == SL_ETRAP) {
@@ -155,12 +222,47 @@ on_done(mailbox_item_t *item)
     invocation_free(inv);
 }
 
-static void
-fail(invocation_t *inv, int status, const char *code, const char *message)
+/* Takes a submitted invocation off the executor's queue: true if it was still there (it never
+ * runs); false if a worker has it. */
+static bool
+dequeue(invocation_t *inv)
 {
-    count(inv->modules, "error");
-    modules_reply_error(inv->req, status, code, NULL, "%s", message);
-    invocation_free(inv);
+    if (!executor_cancel(&inv->modules->executor, &inv->work))
+        return false;
+    inv->is_submitted = false;
+    uv_timer_stop(&inv->queue_timer);
+    observe_queue(inv->modules, uv_hrtime() - inv->queued_ns);
+    return true;
+}
+
+/* Ends a submitted invocation early: true if it was still queued (answer or release it now);
+ * false if it is running, now interrupted: it comes back through on_done promptly, which frees
+ * its [invoke] max_concurrent slot. */
+static bool
+cancel(invocation_t *inv)
+{
+    if (dequeue(inv))
+        return true;
+    pthread_mutex_lock(&inv->lock);
+    inv->is_cancelled = true;
+    if (inv->store != NULL)
+        sl_store_interrupt(inv->store);
+    pthread_mutex_unlock(&inv->lock);
+    return false;
+}
+
+static void
+on_queue_timeout(uv_timer_t *timer)
+{
+    invocation_t *inv = timer->data;
+    if (!dequeue(inv))
+        return; /* a worker took it meanwhile: its [invoke] timeout_ms deadline runs now */
+    metrics_add(inv->modules->metrics, METRIC_invocation_queue_timeouts_total, NULL, 1);
+    char why[160];
+    snprintf(why, sizeof why,
+             "no executor thread was free within %llu ms ([invoke] queue_timeout_ms); not run",
+             (unsigned long long)inv->modules->config->invoke_queue_timeout_ms);
+    fail(inv, 503, "queue_timeout", why);
 }
 
 /* Parses the body into inv->args; false after answering 400. */
@@ -236,7 +338,14 @@ on_end(request_t *req)
     invocation_t *inv = req->user;
     if (!parse_args(inv))
         return;
+    if (inv->is_stopped) {
+        fail(inv, 503, "stopping", STOPPING_MESSAGE);
+        return;
+    }
     inv->is_submitted = true;
+    inv->queued_ns = uv_hrtime();
+    uv_timer_start(&inv->queue_timer, on_queue_timeout,
+                   inv->modules->config->invoke_queue_timeout_ms, 0);
     executor_submit(&inv->modules->executor, &inv->work);
 }
 
@@ -244,8 +353,8 @@ static void
 on_abort(request_t *req, int reason)
 {
     invocation_t *inv = req->user;
-    if (inv->is_submitted) {
-        inv->is_aborted = true; /* the executor still has it: release at done */
+    if (inv->is_submitted && !cancel(inv)) {
+        inv->is_aborted = true; /* interrupted, but the executor still has it: release at done */
         return;
     }
     request_release(req);
@@ -347,6 +456,11 @@ invoke_start(daemon_t *daemon, const route_t *route, request_t *req)
                             "module has imports: the daemon cannot provide them yet");
         return;
     }
+    if (daemon->is_stopping) {
+        free(export_name);
+        modules_reply_error(req, 503, "stopping", NULL, STOPPING_MESSAGE);
+        return;
+    }
     if (m->n_invocations >= m->config->invoke_max_concurrent) {
         free(export_name);
         modules_reply_error(req, 429, "too_many_invocations", NULL,
@@ -361,6 +475,13 @@ invoke_start(daemon_t *daemon, const route_t *route, request_t *req)
         modules_reply_error(req, 500, "internal", NULL, "out of memory");
         return;
     }
+    pthread_mutex_init(&inv->lock, NULL);
+    uv_timer_init(m->loop, &inv->queue_timer);
+    inv->queue_timer.data = inv;
+    inv->next = m->invocations;
+    if (m->invocations != NULL)
+        m->invocations->prev = inv;
+    m->invocations = inv;
     m->n_invocations++;
     inv->modules = m;
     inv->req = req;
@@ -378,4 +499,22 @@ invoke_start(daemon_t *daemon, const route_t *route, request_t *req)
         return;
     }
     request_set_body(req, &invoke_body, inv);
+}
+
+size_t
+invoke_stop(modules_t *m)
+{
+    for (invocation_t *inv = m->invocations; inv != NULL; inv = inv->next)
+        inv->is_stopped = true;
+again:
+    for (invocation_t *inv = m->invocations; inv != NULL; inv = inv->next) {
+        if (inv->is_submitted && cancel(inv)) {
+            fail(inv, 503, "stopping", STOPPING_MESSAGE);
+            goto again; /* the answer may have let its connection end other invocations */
+        }
+    }
+    size_t n_running = 0;
+    for (invocation_t *inv = m->invocations; inv != NULL; inv = inv->next)
+        n_running += inv->is_submitted;
+    return n_running;
 }

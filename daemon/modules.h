@@ -69,6 +69,7 @@ typedef struct modules {
     validators_t validators; /* URL -> ETag, Last-Modified of what was fetched */
     session_t *paused;       /* uploads paused for backpressure, linked by session.next_paused */
     uint64_t n_invocations;  /* from request start to answer: [invoke] max_concurrent */
+    struct invocation *invocations; /* those n_invocations, for the stop (invoke.c) */
     /* private */
     uv_timer_t drain_timer;
     bool has_timer;
