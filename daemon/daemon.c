@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "invoke.h"
 #include "log.h"
 #include "routes.h"
 
@@ -127,6 +128,24 @@ daemon_start(daemon_t *daemon)
     return 0;
 }
 
+/* How long the stop waits for interrupted invocations to come back before closing their
+ * connections anyway (wasm code notices an interrupt within microseconds; this is for the rare
+ * call stuck outside it, such as a long lazy compile). */
+#define STOP_GRACE_MS 1000
+#define STOP_POLL_MS 10
+
+static void finish_stop(daemon_t *daemon);
+
+/* Polls, like the upload drain timer, so that invoke.c needs no callback into the daemon. */
+static void
+on_stop_timer(uv_timer_t *timer)
+{
+    daemon_t *daemon = timer->data;
+    if (invoke_stop(&daemon->modules) == 0 ||
+        uv_now(daemon->loop) - daemon->stop_since >= STOP_GRACE_MS)
+        finish_stop(daemon);
+}
+
 void
 daemon_stop(daemon_t *daemon)
 {
@@ -135,6 +154,27 @@ daemon_stop(daemon_t *daemon)
     daemon->is_stopping = true;
     daemon->is_ready = false;
     listener_close(&daemon->listener);
+    /* Invocations first, while their connections can still carry the 503. */
+    size_t n_running = invoke_stop(&daemon->modules);
+    if (n_running == 0) {
+        finish_stop(daemon);
+        return;
+    }
+    LOG(LOG_LEVEL_INFO, "interrupting %zu invocation%s", n_running, n_running == 1 ? "" : "s");
+    uv_timer_init(daemon->loop, &daemon->stop_timer);
+    daemon->stop_timer.data = daemon;
+    daemon->has_stop_timer = true;
+    daemon->stop_since = uv_now(daemon->loop);
+    uv_timer_start(&daemon->stop_timer, on_stop_timer, STOP_POLL_MS, STOP_POLL_MS);
+}
+
+static void
+finish_stop(daemon_t *daemon)
+{
+    if (daemon->has_stop_timer) {
+        daemon->has_stop_timer = false;
+        uv_close((uv_handle_t *)&daemon->stop_timer, NULL); /* embedded */
+    }
     if (daemon->conns.n_conns > 0)
         LOG(LOG_LEVEL_INFO, "closing %zu connection%s", daemon->conns.n_conns,
             daemon->conns.n_conns == 1 ? "" : "s");

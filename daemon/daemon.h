@@ -5,7 +5,9 @@
  *   daemon_init --> daemon_start: read the admin token, open the mailbox, start the module
  *                   service (engine, compile pool, executor), bind, listen, log
  *                   "listening on URL", become ready
- *   daemon_stop:    not ready; stop accepting; close every connection (their requests are
+ *   daemon_stop:    not ready; stop accepting; answer queued invocations 503 and interrupt
+ *                   running ones (invoke_stop), then, once those are back and answered 503 (or
+ *                   after 1 s), close every connection (their requests are
  *                   aborted); stop_workers (threads that post to the mailbox) and the module
  *                   service's pools; close the mailbox, delivering what they posted. The handles
  *                   finish closing on the loop, after which uv_run returns (once the caller's own
@@ -56,6 +58,9 @@ typedef struct daemon {
     /* private */
     conn_options_t conn_options;
     bool is_full; /* max_connections reached and not yet gone below: warned once */
+    uv_timer_t stop_timer; /* while daemon_stop waits for interrupted invocations */
+    bool has_stop_timer;
+    uint64_t stop_since; /* uv_now when daemon_stop began */
 } daemon_t;
 
 void daemon_init(daemon_t *daemon, uv_loop_t *loop, const config_t *config);
@@ -63,7 +68,8 @@ void daemon_init(daemon_t *daemon, uv_loop_t *loop, const config_t *config);
 /* Listens on config.listen and accepts connections from the next loop iteration on. */
 int daemon_start(daemon_t *daemon);
 
-/* Stops accepting and closes every connection. Idempotent; safe after a failed start. */
+/* Stops accepting, ends the invocations, and closes every connection (at once, or from the loop
+ * within about a second when invocations were running). Idempotent; safe after a failed start. */
 void daemon_stop(daemon_t *daemon);
 
 /* Frees what outlives the handles (the metrics). After uv_run has returned. */

@@ -1,16 +1,18 @@
 /* invoke_suite: how slipstreamd ends invocations it should not finish, against the real daemon
  * (SLIPSTREAMD) on 127.0.0.1:0: calls whose clients went away (cancelled while queued,
  * interrupted while running), calls that waited too long for an executor thread ([invoke]
- * queue_timeout_ms).
+ * queue_timeout_ms), and calls running or queued when the daemon stops.
  * Clients run on threads of the test with curl and only record what they saw; the test thread
  * asserts. */
 #include <check.h>
 #include <curl/curl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daemon_client.h"
@@ -72,6 +74,24 @@ call_start(call_t *c, const char *module, const char *export, const char *args, 
     c->args = args;
     c->timeout_ms = timeout_ms;
     ck_assert_int_eq(pthread_create(&c->thread, NULL, call_main, c), 0);
+}
+
+/* The daemon's exit status within `limit_s` seconds (the test fails otherwise). */
+static int
+wait_exit(double limit_s)
+{
+    double deadline = now_s() + limit_s;
+    int status = 0;
+    while (waitpid(proc.pid, &status, WNOHANG) != proc.pid) {
+        ck_assert_msg(now_s() < deadline, "slipstreamd still runs after %.1f s; log: %s", limit_s,
+                      proc.log);
+        read_log(&proc, 10);
+    }
+    proc.pid = 0;
+    while (read_log(&proc, 50))
+        ;
+    close(proc.err_fd);
+    return status;
 }
 
 /* The value of a metric line "NAME VALUE" in GET /metrics, -1 if absent. */
@@ -161,6 +181,35 @@ START_TEST(test_invoke_queue_timeout_answers_503_without_running)
 }
 END_TEST
 
+/* The probe: a stop with a running and queued infinite loops waited for all of them. Now they are
+ * answered 503 and the daemon exits within about a second, with status 0. */
+START_TEST(test_invoke_stop_answers_running_and_queued_calls_with_503)
+{
+    start((const char *const[]){"--invoke-threads", "1", "--invoke-timeout-ms", "30000",
+                                "--invoke-queue-timeout-ms", "30000", NULL});
+    reply_t r;
+    ck_assert_int_eq(put_wat("s", spin_wat, &r), 201);
+    enum { N = 3 };
+    call_t calls[N];
+    for (int i = 0; i < N; i++)
+        call_start(&calls[i], "s", "spin", NULL, 10000);
+    usleep(400000); /* one spinning, two queued */
+
+    double t0 = now_s();
+    ck_assert_int_eq(kill(proc.pid, SIGTERM), 0);
+    int status = wait_exit(2.0);
+    ck_assert_double_lt(now_s() - t0, 2.0);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d; log: %s", status,
+                  proc.log);
+    ck_assert_ptr_nonnull(strstr(proc.log, "info: stopped\n"));
+    for (int i = 0; i < N; i++) {
+        pthread_join(calls[i].thread, NULL);
+        ck_assert_msg(calls[i].rc == CURLE_OK, "call %d: %s", i, curl_easy_strerror(calls[i].rc));
+        assert_error(&calls[i].r, 503, "stopping", "stopping");
+    }
+}
+END_TEST
+
 Suite *
 invoke_suite(void)
 {
@@ -170,6 +219,7 @@ invoke_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_invoke_disconnected_clients_cancel_their_calls);
     tcase_add_test(tc, test_invoke_queue_timeout_answers_503_without_running);
+    tcase_add_test(tc, test_invoke_stop_answers_running_and_queued_calls_with_503);
     suite_add_tcase(s, tc);
     return s;
 }
