@@ -105,10 +105,10 @@ on_signal(uv_signal_t *handle, int signum)
     app_t *app = handle->data;
     LOG(LOG_LEVEL_INFO, "%s received, stopping", signum == SIGINT ? "SIGINT" : "SIGTERM");
     notify("STOPPING=1");
-    daemon_stop(&app->daemon);
-    /* With its signal handles closed, a second signal gets the default action: a stop that
-     * hangs can still be cut short. */
+    /* Closed first, which restores the default action at once: a second signal then ends the
+     * process even while the stop blocks the loop (joining a worker, an in-flight compile). */
     close_signals(app);
+    daemon_stop(&app->daemon);
 }
 
 static int

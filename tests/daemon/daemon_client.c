@@ -47,9 +47,15 @@ read_log(daemon_proc_t *p, int timeout_ms)
 void
 start(const char *const extra[])
 {
+    start_exe("SLIPSTREAMD", extra);
+}
+
+void
+start_exe(const char *exe_env, const char *const extra[])
+{
     static const char mark[] = "listening on http://127.0.0.1:";
-    const char *exe = getenv("SLIPSTREAMD");
-    ck_assert_msg(exe != NULL, "SLIPSTREAMD is not set");
+    const char *exe = getenv(exe_env);
+    ck_assert_msg(exe != NULL, "%s is not set", exe_env);
     char *argv[32] = {(char *)exe, "--listen", "127.0.0.1:0"};
     int argc = 3;
     for (int i = 0; extra != NULL && extra[i] != NULL; i++)

@@ -33,6 +33,8 @@ bool read_log(daemon_proc_t *p, int timeout_ms);
 /* Starts slipstreamd on a free port with `extra` flags (NULL-terminated, may be NULL) and waits
  * for its "listening on" line. */
 void start(const char *const extra[]);
+/* The same with the executable named by the environment variable `exe_env` (SLIPSTREAMD_TEST). */
+void start_exe(const char *exe_env, const char *const extra[]);
 /* SIGTERM, then status 0 within 10 s and nothing but log lines on stderr. */
 void stop(void);
 /* The Check fixture: curl set up and torn down, a daemon left running killed. */

@@ -1,7 +1,7 @@
 /* invoke_suite: how slipstreamd ends invocations it should not finish, against the real daemon
  * (SLIPSTREAMD) on 127.0.0.1:0: calls whose clients went away (cancelled while queued,
  * interrupted while running), calls that waited too long for an executor thread ([invoke]
- * queue_timeout_ms), and calls running or queued when the daemon stops.
+ * queue_timeout_ms), calls running or queued when the daemon stops, and a second stop signal.
  * Clients run on threads of the test with curl and only record what they saw; the test thread
  * asserts. */
 #include <check.h>
@@ -210,6 +210,45 @@ START_TEST(test_invoke_stop_answers_running_and_queued_calls_with_503)
 }
 END_TEST
 
+/* A second SIGTERM while the stop is held up (here by the test build's echo worker, asked to
+ * sleep 10 s before hashing, which the stop joins) ends the process at once. */
+START_TEST(test_invoke_second_sigterm_exits_at_once)
+{
+    start_exe("SLIPSTREAMD_TEST", NULL);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/v1/echo-sha256", proc.port);
+    pid_t client = fork();
+    ck_assert_int_ge(client, 0);
+    if (client == 0) {
+        CURL *curl = curl_easy_init();
+        struct curl_slist *headers = curl_slist_append(NULL, "X-Echo-Delay-Ms: 10000");
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "abc");
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, 15L);
+        curl_easy_perform(curl);
+        _exit(0);
+    }
+    usleep(500000); /* the worker sleeps on the body */
+
+    ck_assert_int_eq(kill(proc.pid, SIGTERM), 0);
+    usleep(300000);
+    int status;
+    ck_assert_msg(waitpid(proc.pid, &status, WNOHANG) == 0,
+                  "the stop was not held up by the worker: status %d; log %s", status, proc.log);
+    double t0 = now_s();
+    ck_assert_int_eq(kill(proc.pid, SIGTERM), 0);
+    status = wait_exit(1.0);
+    ck_assert_double_lt(now_s() - t0, 1.0);
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "status %d; log: %s", status,
+                  proc.log);
+    kill(client, SIGKILL);
+    waitpid(client, NULL, 0);
+}
+END_TEST
+
 Suite *
 invoke_suite(void)
 {
@@ -220,6 +259,7 @@ invoke_suite(void)
     tcase_add_test(tc, test_invoke_disconnected_clients_cancel_their_calls);
     tcase_add_test(tc, test_invoke_queue_timeout_answers_503_without_running);
     tcase_add_test(tc, test_invoke_stop_answers_running_and_queued_calls_with_503);
+    tcase_add_test(tc, test_invoke_second_sigterm_exits_at_once);
     suite_add_tcase(s, tc);
     return s;
 }
