@@ -186,7 +186,15 @@ START_TEST(test_modules_replacement_and_failed_upload_keep_serving)
     size_t size;
     uint8_t *bytes = wasm_of(v1_wat, &size);
     http("PUT", "/v1/modules/app", bytes, size - 3, &r);
-    ck_assert_int_eq(r.status, 400);
+    assert_error(&r, 400, "malformed", "unexpected end");
+    json = parse(&r);
+    error = json_object_get(json, "error");
+    /* The cut falls inside the one body (i32.const 1, end): the error names its function. */
+    ck_assert_str_eq(json_string_value(json_object_get(error, "section")), "code");
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "function")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "body_offset")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "offset")), (json_int_t)size - 3);
+    json_decref(json);
     free(bytes);
     assert_invoke("app", "version", "[]", "[2]");
 
