@@ -64,6 +64,12 @@ instance_cache_put(instance_cache_t *c, sl_module_t *module, sl_store_t *store,
                    sl_instance_t *instance)
 {
     idle_instance_t evicted = {0};
+    if (sl_instance_memory_grown(instance) > 0) {
+        /* Wasm memory never shrinks, so handing back the grown pages would change the memory the
+         * next call sees; keeping them would keep them resident. A fresh instance next time. */
+        sl_store_free(store);
+        return;
+    }
     pthread_mutex_lock(&c->lock);
     if (c->n == c->capacity) {
         evicted = c->entries[0];

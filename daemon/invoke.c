@@ -105,6 +105,9 @@ run(executor_job_t *job)
     instance_cache_t *idle = inv->modules->idle.entries ? &inv->modules->idle : NULL;
     bool is_reused = idle && instance_cache_take(idle, inv->module, &store, &instance);
     inv->rc = is_reused ? 0 : sl_store_new(inv->modules->engine, &store);
+    if (inv->rc == 0 && !is_reused)
+        sl_store_set_limits(store, &(sl_store_limits_t){
+                                       .max_memory = inv->modules->config->invoke_max_memory});
     /* Armed before instantiation: a start function that loops is cut off as well. Published
      * after it, since setting a deadline drops an interrupt already pending. */
     if (inv->rc == 0)
@@ -196,6 +199,8 @@ on_done(mailbox_item_t *item)
     inv->is_submitted = false;
     uv_timer_stop(&inv->queue_timer);
     observe_queue(m, inv->started_ns - inv->queued_ns);
+    metrics_set(m->metrics, METRIC_wasm_memory_committed_bytes, NULL,
+                sl_engine_memory_committed(m->engine));
     if (inv->is_aborted) {
         request_release(inv->req);
     } else if (inv->is_stopped && inv->rc != 0) {
@@ -216,7 +221,8 @@ on_done(mailbox_item_t *item)
         modules_reply_error(inv->req, 422, "trap", extra, "%s", message);
     } else {
         count(m, "error");
-        modules_reply_error(inv->req, inv->rc == SL_ELINK ? 422 : 500, sl_err_kind(inv->rc), NULL,
+        bool is_unprocessable = inv->rc == SL_ELINK || inv->rc == SL_ELIMIT; /* not our fault */
+        modules_reply_error(inv->req, is_unprocessable ? 422 : 500, sl_err_kind(inv->rc), NULL,
                             "cannot run the export: %s", inv->why);
     }
     invocation_free(inv);

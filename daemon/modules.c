@@ -46,6 +46,7 @@ modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox_t *
             why[0] ? ": " : "", why);
         return rc;
     }
+    sl_engine_set_memory_budget(m->engine, config->invoke_max_total_memory);
     unsigned n = config->compile_threads ? (unsigned)config->compile_threads : cpus();
     rc = sl_compile_pool_new(m->engine, n, &m->pool);
     if (rc < 0) {

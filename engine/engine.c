@@ -95,6 +95,18 @@ sl_engine_new(const sl_engine_options_t *options, sl_engine_t **out)
 }
 
 void
+sl_engine_set_memory_budget(sl_engine_t *e, uint64_t size)
+{
+    atomic_store(&e->memory.budget, size);
+}
+
+uint64_t
+sl_engine_memory_committed(const sl_engine_t *e)
+{
+    return atomic_load(&((sl_engine_t *)e)->memory.committed); /* C17 atomics take non-const */
+}
+
+void
 sl_engine_free(sl_engine_t *e)
 {
     if (!e)

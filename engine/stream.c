@@ -354,7 +354,12 @@ sl_stream_finish(sl_stream_t *s, sl_module_t **out)
                                       s->state == ST_BODY_SIZE || s->state == ST_CODE_COUNT
                                   ? "unexpected end of section or function"
                                   : "unexpected end";
-        return stream_fail(s, SL_EMALFORMED, section, m->wire_size, message);
+        stream_fail(s, SL_EMALFORMED, section, m->wire_size, message);
+        if (s->state == ST_BODY) { /* the body whose size was read: name it, as validation would */
+            s->err.func_index = m->n_imported_funcs + m->n_code_bodies;
+            s->err.body_offset = (uint32_t)(m->wire_size - s->pos);
+        }
+        return s->err.code;
     }
     if (!module_check_complete(&s->decoder, m->wire_size))
         return s->err.code;

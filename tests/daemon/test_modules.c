@@ -186,7 +186,15 @@ START_TEST(test_modules_replacement_and_failed_upload_keep_serving)
     size_t size;
     uint8_t *bytes = wasm_of(v1_wat, &size);
     http("PUT", "/v1/modules/app", bytes, size - 3, &r);
-    ck_assert_int_eq(r.status, 400);
+    assert_error(&r, 400, "malformed", "unexpected end");
+    json = parse(&r);
+    error = json_object_get(json, "error");
+    /* The cut falls inside the one body (i32.const 1, end): the error names its function. */
+    ck_assert_str_eq(json_string_value(json_object_get(error, "section")), "code");
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "function")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "body_offset")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "offset")), (json_int_t)size - 3);
+    json_decref(json);
     free(bytes);
     assert_invoke("app", "version", "[]", "[2]");
 
@@ -224,6 +232,76 @@ START_TEST(test_modules_fresh_instance_per_call_unless_idle_instances)
     assert_invoke("c", "next", "[]", "[2]");
     ck_assert_int_eq(put_wat("c", counter_wat, &r), 200);
     assert_invoke("c", "next", "[]", "[1]"); /* a new version never gets an old one's */
+    stop();
+}
+END_TEST
+
+static const char memory_wat[] =
+    "(module (memory 1)"
+    " (global $n (mut i32) (i32.const 0))"
+    " (func (export \"next\") (result i32)"
+    "   (global.set $n (i32.add (global.get $n) (i32.const 1))) (global.get $n))"
+    " (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0)))"
+    " (func (export \"size\") (result i32) (memory.size))"
+    " (func (export \"grow_and_fill\") (param i32) (result i32)"
+    "   (if (i32.lt_s (memory.grow (local.get 0)) (i32.const 0))"
+    "     (then (return (i32.const -1))))"
+    "   (memory.fill (i32.const 0) (i32.const 0xab) (i32.mul (memory.size) (i32.const 65536)))"
+    "   (i32.const 0)))";
+
+/* The probe of issue 10: a call growing memory to 1 GiB and filling it ran for seconds past a
+ * 100 ms deadline, and nothing bounded the memory. */
+START_TEST(test_modules_memory_limits_and_deadlines_hold)
+{
+    start((const char *const[]){"--invoke-timeout-ms", "100", "--invoke-max-memory", "1073741824",
+                                NULL});
+    reply_t r;
+    ck_assert_int_eq(put_wat("m", memory_wat, &r), 201);
+    double t0 = now_s();
+    invoke("m", "grow_and_fill", "[16383]", &r);
+    double took = now_s() - t0;
+    assert_error(&r, 422, "trap", "interrupted");
+    ck_assert_msg(took < 2, "the fill stopped after %.3f s", took);
+    assert_invoke("m", "grow", "[16384]", "[-1]"); /* 16385 pages: past max_memory */
+    assert_invoke("m", "grow", "[16383]", "[1]");  /* exactly max_memory */
+
+    ck_assert_int_eq(put_wat("big", "(module (memory 16385)"
+                                    " (func (export \"f\") (result i32) (i32.const 1)))", &r),
+                     201);
+    invoke("big", "f", "[]", &r);
+    assert_error(&r, 422, "limit", "memory of 16385 pages (1073807360 bytes) is over the store's "
+                                   "limit of 1073741824 bytes");
+    stop();
+
+    /* The daemon-wide cap: three instances of 1 GiB do not fit in 2.5 GiB. */
+    start((const char *const[]){"--invoke-max-memory", "1073741824", "--invoke-max-total-memory",
+                                "2684354560", "--invoke-idle-instances", "4", NULL});
+    ck_assert_int_eq(put_wat("a", "(module (memory 16384) (func (export \"f\")))", &r), 201);
+    ck_assert_int_eq(put_wat("b", "(module (memory 16384) (func (export \"f\")))", &r), 201);
+    ck_assert_int_eq(put_wat("c", "(module (memory 16384) (func (export \"f\")))", &r), 201);
+    assert_invoke("a", "f", "[]", "[]"); /* kept idle: its memory stays committed */
+    assert_invoke("b", "f", "[]", "[]");
+    invoke("c", "f", "[]", &r);
+    assert_error(&r, 422, "limit", "is over the engine's budget of 2684354560 bytes");
+    http("GET", "/metrics", NULL, 0, &r);
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_wasm_memory_committed_bytes 2147483648\n"));
+    stop();
+}
+END_TEST
+
+/* An idle instance gives back what it grew: it is dropped, and the next call starts afresh. */
+START_TEST(test_modules_idle_instance_keeps_no_grown_memory)
+{
+    start((const char *const[]){"--invoke-idle-instances", "2", NULL});
+    reply_t r;
+    ck_assert_int_eq(put_wat("m", memory_wat, &r), 201);
+    assert_invoke("m", "next", "[]", "[1]");
+    assert_invoke("m", "next", "[]", "[2]"); /* kept: the global carried over */
+    assert_invoke("m", "grow", "[15]", "[1]");
+    assert_invoke("m", "size", "[]", "[1]"); /* a fresh instance, at its initial size */
+    assert_invoke("m", "next", "[]", "[1]");
+    http("GET", "/metrics", NULL, 0, &r);
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_wasm_memory_committed_bytes 65536\n"));
     stop();
 }
 END_TEST
@@ -626,6 +704,8 @@ modules_suite(void)
     tcase_add_test(tc, test_modules_reject_bad_arguments_with_400);
     tcase_add_test(tc, test_modules_traps_are_422_with_the_spec_message);
     tcase_add_test(tc, test_modules_fresh_instance_per_call_unless_idle_instances);
+    tcase_add_test(tc, test_modules_memory_limits_and_deadlines_hold);
+    tcase_add_test(tc, test_modules_idle_instance_keeps_no_grown_memory);
     tcase_add_test(tc, test_modules_replacement_and_failed_upload_keep_serving);
     tcase_add_test(tc, test_modules_404_list_get_delete);
     tcase_add_test(tc, test_modules_imports_are_422);
