@@ -134,13 +134,52 @@ modules_name_ok(const char *name, size_t len)
 {
     if (len == 0 || len > MODULES_MAX_NAME)
         return false;
+    bool is_dots = true; /* "." and ".." are path segments, not names: clients and proxies
+                          * normalise them away */
     for (size_t i = 0; i < len; i++) {
         char c = name[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '_' || c == '-'))
             return false;
+        is_dots = is_dots && c == '.';
     }
-    return true;
+    return !is_dots;
+}
+
+void
+modules_reply_bad_name(request_t *req)
+{
+    modules_reply_error(req, 400, "bad_name", NULL,
+                        "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -, not only dots",
+                        MODULES_MAX_NAME);
+}
+
+size_t
+modules_escape(const char *bytes, size_t len, char *buf, size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        bool is_plain = c >= 0x20 && c < 0x7f && c != '\\' && c != '\'';
+        size_t need = is_plain ? 1 : 4;
+        if (n + need + (i + 1 < len ? 3 : 0) >= size) { /* room for "..." if more follows */
+            if (n + 3 < size)
+                n += (size_t)snprintf(buf + n, size - n, "...");
+            break;
+        }
+        if (is_plain) {
+            buf[n++] = (char)c;
+        } else {
+            buf[n++] = '\\';
+            buf[n++] = 'x';
+            buf[n++] = hex[c >> 4];
+            buf[n++] = hex[c & 15];
+        }
+    }
+    if (size > 0)
+        buf[n < size ? n : size - 1] = '\0';
+    return n;
 }
 
 void

@@ -615,6 +615,62 @@ START_TEST(test_modules_metrics_are_exported)
 }
 END_TEST
 
+/* ---- names ---- */
+
+START_TEST(test_modules_names_of_only_dots_are_400)
+{
+    start(NULL);
+    static reply_t r;
+    static const char *const dots[] = {".", "..", "...", "%2e", "%2E%2e"};
+    for (size_t i = 0; i < sizeof dots / sizeof dots[0]; i++) {
+        put_wat(dots[i], v1_wat, &r);
+        ck_assert_msg(r.status == 400 || r.status == 404, "%s: %ld", dots[i], r.status);
+        if (i < 3)
+            assert_error(&r, 400, "bad_name", "not only dots");
+    }
+    http("GET", "/v1/modules", NULL, 0, &r);
+    ck_assert_str_eq(r.body, "{\"modules\":[]}");
+    ck_assert_int_eq(put_wat(".a.", v1_wat, &r), 201);
+    assert_invoke(".a.", "version", "[]", "[1]");
+    stop();
+}
+END_TEST
+
+/* Export names are bytes: NUL inside one, the empty one, and quotes in error messages escaped
+ * whole rather than cut at the NUL. */
+START_TEST(test_modules_export_names_are_bytes)
+{
+    start(NULL);
+    static reply_t r;
+    ck_assert_int_eq(put_wat("x",
+                             "(module"
+                             " (func (export \"\") (result i32) i32.const 7)"
+                             " (func (export \"a\\00b\") (param i32) (result i32) local.get 0)"
+                             " (func (export \"a\") (result i32) i32.const 1))",
+                             &r),
+                     201);
+    assert_invoke("x", "", "[]", "[7]");
+    assert_invoke("x", "a%00b", "[5]", "[5]");
+    assert_invoke("x", "a", "[]", "[1]");
+    invoke("x", "a%00c%01%27%5c%ff", "[]", &r);
+    assert_error(&r, 404, "unknown_export", "no export 'a\\x00c\\x01\\x27\\x5c\\xff' in module x");
+    invoke("x", "a%00b", "[]", &r);
+    assert_error(&r, 400, "bad_arguments", "'a\\x00b' takes 1 argument, got 0");
+    /* The export list shows the names as they are. */
+    http("GET", "/v1/modules/x", NULL, 0, &r);
+    json_t *json = json_loads(r.body, JSON_ALLOW_NUL, NULL);
+    ck_assert_ptr_nonnull(json);
+    json_t *exports = json_object_get(json, "exports");
+    ck_assert_uint_eq(json_array_size(exports), 3);
+    ck_assert_uint_eq(json_string_length(json_object_get(json_array_get(exports, 0), "name")), 0);
+    ck_assert_uint_eq(json_string_length(json_object_get(json_array_get(exports, 1), "name")), 3);
+    ck_assert_mem_eq(json_string_value(json_object_get(json_array_get(exports, 1), "name")), "a\0b",
+                     3);
+    json_decref(json);
+    stop();
+}
+END_TEST
+
 Suite *
 modules_suite(void)
 {
@@ -632,6 +688,13 @@ modules_suite(void)
     tcase_add_test(tc, test_modules_over_max_module_size_is_413);
     tcase_add_test(tc, test_modules_timeline_json_and_trace);
     tcase_add_test(tc, test_modules_metrics_are_exported);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("names");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_modules_names_of_only_dots_are_400);
+    tcase_add_test(tc, test_modules_export_names_are_bytes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("streaming");
