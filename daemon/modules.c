@@ -39,8 +39,13 @@ modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox_t *
 
     char why[200] = "";
     int rc = sl_cpu_check(why, sizeof why);
+    sl_engine_options_t options = {
+        .tier = SL_TIER_BASELINE,
+        .code_space_size = config->code_space_size,
+        .module_code_limit = config->max_module_code,
+    };
     if (rc == 0)
-        rc = sl_engine_new(NULL, &m->engine);
+        rc = sl_engine_new(&options, &m->engine);
     if (rc < 0) {
         LOG(LOG_LEVEL_ERROR, "cannot create the wasm engine: %s%s%s", sl_strerror(rc),
             why[0] ? ": " : "", why);
@@ -152,6 +157,17 @@ modules_reply_bad_name(request_t *req)
     modules_reply_error(req, 400, "bad_name", NULL,
                         "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -, not only dots",
                         MODULES_MAX_NAME);
+}
+
+bool
+modules_has_room(const modules_t *m, const char *name, size_t len, char *why, size_t size)
+{
+    if (registry_count(&m->registry) < m->config->max_modules ||
+        registry_find(&m->registry, name, len) != NULL)
+        return true;
+    snprintf(why, size, "module limit reached: %llu modules ([modules] max_modules)",
+             (unsigned long long)m->config->max_modules);
+    return false;
 }
 
 size_t

@@ -86,6 +86,10 @@ bool modules_name_ok(const char *name, size_t len);
 /* Answers 400 for a name modules_name_ok refuses. */
 void modules_reply_bad_name(struct request *req);
 
+/* Whether a module named so may be installed: it replaces one, or the registry holds fewer than
+ * [modules] max_modules. Otherwise false with the reason in `why` (the source answers 507). */
+bool modules_has_room(const modules_t *m, const char *name, size_t len, char *why, size_t size);
+
 /* Writes `len` bytes of client input (an export name: any bytes, NUL included) as printable
  * ASCII for a message: \xHH for control bytes, non-ASCII, backslash and quote; "..." where it is
  * cut to fit `size` (> 0). Returns the length written. */
