@@ -139,8 +139,8 @@ modules_name_ok(const char *name, size_t len)
 {
     if (len == 0 || len > MODULES_MAX_NAME)
         return false;
-    bool is_dots = true; /* "." and ".." are path segments, not names: clients and proxies
-                          * normalise them away */
+    /* "." and ".." are path segments, not names: clients and proxies normalise them away. */
+    bool is_dots = true;
     for (size_t i = 0; i < len; i++) {
         char c = name[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

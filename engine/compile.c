@@ -96,10 +96,12 @@ code_take(module_code_t *code, size_t size, code_block_t *out, sl_error_t *err)
         error_set(err, rc, SL_NO_SECTION, 0,
                   "module code limit: %llu of %llu bytes in use, the module needs >= %zu more",
                   (unsigned long long)held, (unsigned long long)limit, size);
-    else if (rc == SL_ENOSPACE)
+    else if (rc == SL_ENOSPACE) {
+        size_t used = codespace_used(engine->code), total = engine->code->reserve;
         error_set(err, rc, SL_NO_SECTION, 0,
-                  "code space full: %zu of %zu bytes in use, the module needs >= %zu more",
-                  codespace_used(engine->code), engine->code->reserve, size);
+                  "code space full: %zu of %zu bytes in use, the module needs >= %zu more%s", used,
+                  total, size, used + size <= total ? " (no free range that large)" : "");
+    }
     return rc;
 }
 
