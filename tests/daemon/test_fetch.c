@@ -455,6 +455,13 @@ START_TEST(test_fetch_follows_redirects_only_to_allowed_hosts)
     ck_assert_int_eq(atomic_load(&origin.n_connections), 3);
     http("GET", "/v1/modules/m2", NULL, 0, &r);
     ck_assert_int_eq(r.status, 404);
+    /* So is a redirect to the allowed host on a port that is not listed. */
+    int fd;
+    snprintf(location, sizeof location, "http://127.0.0.1:%u/m.wasm", closed_port(&fd));
+    fetch("m2", origin_url("127.0.0.1", "/old"), &r);
+    close(fd);
+    assert_error(&r, 403, "host_not_allowed", "redirected to http://127.0.0.1:");
+    ck_assert_int_eq(atomic_load(&origin.n_connections), 4);
     stop();
     /* A loop of redirects ends at max_redirects. */
     origin.location = "/old";
