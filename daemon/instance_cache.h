@@ -4,8 +4,9 @@
  * it is dropped). State such as memory and globals carries over between calls of the same
  * version; a new version never sees an old version's instances.
  *
- * Bounded: at most `capacity` idle instances in all; putting one more frees the oldest, so the
- * instances of replaced or deleted versions age out without any hook into the registry.
+ * Bounded: at most `capacity` idle instances in all; putting one more frees the oldest. A replaced
+ * or deleted version's idle instances are dropped at once (instance_cache_drop), so its code goes
+ * back to the code space; one still running then is put back and ages out.
  * Ownership: the cache owns its idle stores and a module reference for each; instance_cache_fini
  * frees them. Threading: take and put from executor threads, under `lock` (instance_cache.c);
  * a store taken out belongs to its taker until it is put back or freed.
@@ -39,5 +40,8 @@ bool instance_cache_take(instance_cache_t *c, const sl_module_t *module, sl_stor
 /* Hands an instance of `module` (its store) back to the cache, which takes ownership. */
 void instance_cache_put(instance_cache_t *c, sl_module_t *module, sl_store_t *store,
                         sl_instance_t *instance);
+/* Frees every idle instance of `module` (a version leaving the registry). A cache that was never
+ * initialised is accepted. Any thread. */
+void instance_cache_drop(instance_cache_t *c, const sl_module_t *module);
 
 #endif

@@ -275,6 +275,7 @@ modules_one_start(daemon_t *daemon, const route_t *route, request_t *req)
     if (e == NULL)
         return;
     if (req->method == HTTP_DELETE) {
+        instance_cache_drop(&m->idle, e->module); /* so that its code goes with the entry */
         registry_remove(&m->registry, e->name, strlen(e->name));
         metrics_set(m->metrics, METRIC_modules, NULL, registry_count(&m->registry));
         response_t res;

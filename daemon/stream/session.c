@@ -126,6 +126,9 @@ install(session_t *s, sl_module_t *module, char hex[65], session_outcome_t *out)
     }
     registry_entry_t *e = registry_entry_new(s->name, module, hex, s->size, &s->timeline);
     bool is_replaced = false;
+    const registry_entry_t *old = registry_find(&m->registry, s->name, strlen(s->name));
+    if (e != NULL && old != NULL)
+        instance_cache_drop(&m->idle, old->module); /* so that its code goes with the entry */
     if (e == NULL || registry_put(&m->registry, e, &is_replaced) < 0) {
         registry_entry_free(e);
         count_failure(m, "internal");

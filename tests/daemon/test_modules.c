@@ -673,6 +673,48 @@ START_TEST(test_modules_full_code_space_is_507_until_space_is_freed)
 }
 END_TEST
 
+/* Idle instances hold their version's code: replacing a module drops them, or its old versions
+ * would fill the code space while they wait to age out. */
+START_TEST(test_modules_replaced_version_idle_instances_give_their_code_back)
+{
+    char *wat = many_functions_wat(2000);
+    size_t size;
+    uint8_t *bytes = wasm_of(wat, &size);
+    free(wat);
+    start((const char *const[]){"--code-space-size", "1048576", "--invoke-idle-instances", "64",
+                                NULL});
+    static reply_t r;
+    for (int i = 0; i < 16; i++) {
+        ck_assert_msg(put_bytes("m", bytes, size, &r) == (i == 0 ? 201 : 200), "version %d: %ld %s",
+                      i, r.status, r.body);
+        assert_invoke("m", "f0", "[2]", "[696]");
+    }
+    http("DELETE", "/v1/modules/m", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 204);
+    /* Deleting drops them too: after modules with idle instances are deleted, as many fit. */
+    int fit[2] = {0, 0};
+    for (int round = 0; round < 2; round++) {
+        char path[64];
+        for (; fit[round] < 40; fit[round]++) {
+            snprintf(path, sizeof path, "r%d-%d", round, fit[round]);
+            if (put_bytes(path, bytes, size, &r) != 201)
+                break;
+            assert_invoke(path, "f0", "[2]", "[696]");
+        }
+        assert_error(&r, 507, "code_space_full", "code space full");
+        for (int i = 0; i < fit[round]; i++) {
+            snprintf(path, sizeof path, "/v1/modules/r%d-%d", round, i);
+            http("DELETE", path, NULL, 0, &r);
+            ck_assert_int_eq(r.status, 204);
+        }
+    }
+    ck_assert_int_ge(fit[0], 2);
+    ck_assert_int_eq(fit[1], fit[0]);
+    stop();
+    free(bytes);
+}
+END_TEST
+
 START_TEST(test_modules_over_max_module_code_is_413)
 {
     start((const char *const[]){"--max-module-code", "4096", NULL});
@@ -791,6 +833,7 @@ modules_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_modules_full_code_space_is_507_until_space_is_freed);
+    tcase_add_test(tc, test_modules_replaced_version_idle_instances_give_their_code_back);
     tcase_add_test(tc, test_modules_over_max_module_code_is_413);
     tcase_add_test(tc, test_modules_over_max_modules_is_507);
     suite_add_tcase(s, tc);
