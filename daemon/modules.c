@@ -170,6 +170,17 @@ modules_has_room(const modules_t *m, const char *name, size_t len, char *why, si
     return false;
 }
 
+bool
+modules_reply_if_full(modules_t *m, request_t *req, const char *name, size_t len)
+{
+    char why[128];
+    if (modules_has_room(m, name, len, why, sizeof why))
+        return false;
+    metrics_add(m->metrics, METRIC_module_upload_failures_total, (const char *[]){"exhausted"}, 1);
+    modules_reply_error(req, 507, "module_limit", NULL, "%s", why);
+    return true;
+}
+
 size_t
 modules_escape(const char *bytes, size_t len, char *buf, size_t size)
 {

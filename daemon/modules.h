@@ -89,6 +89,9 @@ void modules_reply_bad_name(struct request *req);
 /* Whether a module named so may be installed: it replaces one, or the registry holds fewer than
  * [modules] max_modules. Otherwise false with the reason in `why` (the source answers 507). */
 bool modules_has_room(const modules_t *m, const char *name, size_t len, char *why, size_t size);
+/* Answers 507 and returns true when the module could not be installed: at the start of an upload
+ * or fetch, to spare the transfer (install checks again: other uploads may end first). */
+bool modules_reply_if_full(modules_t *m, struct request *req, const char *name, size_t len);
 
 /* Writes `len` bytes of client input (an export name: any bytes, NUL included) as printable
  * ASCII for a message: \xHH for control bytes, non-ASCII, backslash and quote; "..." where it is

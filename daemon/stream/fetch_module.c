@@ -284,18 +284,12 @@ fetch_module_start(daemon_t *daemon, const struct route *route, request_t *req)
     modules_t *m = &daemon->modules;
     const char *name = req->params[0].at;
     size_t len = req->params[0].len;
-    char why[128];
     if (!modules_name_ok(name, len)) {
         modules_reply_bad_name(req);
         return;
     }
-    if (!modules_has_room(m, name, len, why, sizeof why)) {
-        /* Early, to spare the transfer: install checks again, as other uploads may end first. */
-        metrics_add(m->metrics, METRIC_module_upload_failures_total,
-                    (const char *[]){"exhausted"}, 1);
-        modules_reply_error(req, 507, "module_limit", NULL, "%s", why);
+    if (modules_reply_if_full(m, req, name, len))
         return;
-    }
     fetch_module_t *fm = calloc(1, sizeof *fm);
     if (fm == NULL) {
         modules_reply_error(req, 500, "internal", NULL, "out of memory");

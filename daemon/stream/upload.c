@@ -87,18 +87,12 @@ upload_start(modules_t *m, request_t *req)
 {
     const char *name = req->params[0].at;
     size_t len = req->params[0].len;
-    char why[128];
     if (!modules_name_ok(name, len)) {
         modules_reply_bad_name(req);
         return;
     }
-    if (!modules_has_room(m, name, len, why, sizeof why)) {
-        /* Early, to spare the transfer: install checks again, as other uploads may end first. */
-        metrics_add(m->metrics, METRIC_module_upload_failures_total,
-                    (const char *[]){"exhausted"}, 1);
-        modules_reply_error(req, 507, "module_limit", NULL, "%s", why);
+    if (modules_reply_if_full(m, req, name, len))
         return;
-    }
     if (req->has_content_length && req->content_length > m->config->max_module_size) {
         metrics_add(m->metrics, METRIC_module_upload_failures_total,
                     (const char *[]){"too_large"}, 1);
