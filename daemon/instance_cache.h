@@ -7,8 +7,9 @@
  * instantiation gave them: wasm memory cannot shrink in place without changing what the next
  * call sees.
  *
- * Bounded: at most `capacity` idle instances in all; putting one more frees the oldest, so the
- * instances of replaced or deleted versions age out without any hook into the registry.
+ * Bounded: at most `capacity` idle instances in all; putting one more frees the oldest. A replaced
+ * or deleted version's idle instances are dropped at once (instance_cache_drop), so its code goes
+ * back to the code space; one still running then is put back and ages out.
  * Ownership: the cache owns its idle stores and a module reference for each; instance_cache_fini
  * frees them. Threading: take and put from executor threads, under `lock` (instance_cache.c);
  * a store taken out belongs to its taker until it is put back or freed.
@@ -43,5 +44,8 @@ bool instance_cache_take(instance_cache_t *c, const sl_module_t *module, sl_stor
  * the instance, or frees it at once when its memory has grown. */
 void instance_cache_put(instance_cache_t *c, sl_module_t *module, sl_store_t *store,
                         sl_instance_t *instance);
+/* Frees every idle instance of `module` (a version leaving the registry). A cache that was never
+ * initialised is accepted. Any thread. */
+void instance_cache_drop(instance_cache_t *c, const sl_module_t *module);
 
 #endif

@@ -12,6 +12,8 @@
 
 /* Arguments are a JSON array: this bounds what one request may make the loop parse. */
 #define MAX_ARGS_BODY (1u << 20)
+/* Bytes of an export name as quoted in a message (escaped: modules_escape). */
+#define EXPORT_SHOWN 160
 
 #define STOPPING_MESSAGE "the daemon is stopping"
 
@@ -291,9 +293,10 @@ parse_args(invocation_t *inv)
         return false;
     }
     if (json_array_size(json) != inv->sig.n_params) {
-        snprintf(why, sizeof why, "%.*s takes %u argument%s, got %zu", (int)inv->export_len,
-                 inv->export_name, inv->sig.n_params, inv->sig.n_params == 1 ? "" : "s",
-                 json_array_size(json));
+        char shown[EXPORT_SHOWN];
+        modules_escape(inv->export_name, inv->export_len, shown, sizeof shown);
+        snprintf(why, sizeof why, "'%s' takes %u argument%s, got %zu", shown, inv->sig.n_params,
+                 inv->sig.n_params == 1 ? "" : "s", json_array_size(json));
         json_decref(json);
         fail(inv, 400, "bad_arguments", why);
         return false;
@@ -382,7 +385,8 @@ hex_value(char c)
                                   : -1;
 }
 
-/* Percent-decodes a path segment (export names may hold any UTF-8); NULL on a bad escape. */
+/* Percent-decodes a path segment: export names are bytes (any UTF-8, NUL included, or none at
+ * all), so the result is used with its length only. NULL on a bad escape. */
 static char *
 decode_segment(const char *at, size_t len, size_t *out_len)
 {
@@ -448,11 +452,12 @@ invoke_start(daemon_t *daemon, const route_t *route, request_t *req)
     bool is_other_kind;
     int64_t func = find_export(e->module, export_name, export_len, &is_other_kind);
     if (func < 0) {
+        char shown[EXPORT_SHOWN];
+        modules_escape(export_name, export_len, shown, sizeof shown);
         modules_reply_error(req, is_other_kind ? 400 : 404,
                             is_other_kind ? "not_a_function" : "unknown_export", NULL,
-                            "%s '%.*s' in module %s",
-                            is_other_kind ? "not a function:" : "no export",
-                            (int)(export_len > 128 ? 128 : export_len), export_name, e->name);
+                            "%s '%s' in module %s", is_other_kind ? "not a function:" : "no export",
+                            shown, e->name);
         free(export_name);
         return;
     }

@@ -58,6 +58,9 @@ typedef struct module_code {
     atomic_uint funcs_compiled;
     _Atomic uint64_t tier_up_requests;
     _Atomic(module_shared_t *) shared; /* NULL until the first instantiation */
+    /* bytes of code space the module holds, for sl_engine_options_t.module_code_limit: added
+     * before each block is taken, by whichever thread takes it */
+    _Atomic uint64_t code_held;
     /* lazy mode only: the stubs the slots start at, and what compiles behind them. lazy_lock
      * guards lazy_baseline and the blocks[] entries of functions compiled lazily. */
     code_block_t lazy_stubs;

@@ -263,6 +263,13 @@ typedef struct sl_engine_options {
      * SSE code paths, and for a code cache shared with machines that lack AVX (the engine's
      * code identity then leaves out avx and avx2). */
     bool no_avx;
+    /* Bytes of executable memory for every module of the engine together (0: the default,
+     * 1 GiB; at most 2 GiB, so all code stays within rel32 reach). Address space only: pages
+     * cost memory as code is written. A compile that finds it full fails with SL_ENOSPACE. */
+    uint64_t code_space_size;
+    /* Bytes of that space one module's code (its functions, jump table and stubs) may take
+     * (0: no limit beyond the space). Exceeding it fails the compile with SL_ELIMIT. */
+    uint64_t module_code_limit;
 } sl_engine_options_t;
 
 /* 0 if this CPU can run generated code, else SL_ENOTSUP with the missing feature named in `why`
@@ -287,6 +294,9 @@ size_t sl_engine_code_identity(const sl_engine_t *engine, char *buf, size_t size
 void sl_engine_set_memory_budget(sl_engine_t *engine, uint64_t size);
 /* Bytes of linear memory committed in all the engine's stores now. Any thread. */
 uint64_t sl_engine_memory_committed(const sl_engine_t *engine);
+/* The code space: bytes in use by live code (freed when the last reference to its module goes)
+ * and the space's size. Either pointer may be NULL. Any thread; a snapshot. */
+void sl_engine_code_space(sl_engine_t *engine, uint64_t *used, uint64_t *size);
 
 /* Decodes, validates and compiles a whole module. */
 int sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module_t **out,

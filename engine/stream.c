@@ -173,9 +173,12 @@ deliver_body(sl_stream_t *s)
         int rc = s->options.on_body(s->options.user, m, func_index, m->wire + f->body_offset,
                                     f->body_size, &s->err);
         if (rc != 0) {
+            /* A consumer that described the error said where it is, or that no function is at
+             * fault (a full code space): only an undescribed failure gets this body's index. */
+            bool is_described = s->err.code != 0;
             error_set(&s->err, rc, 10, s->pos, "the function body consumer failed: %s",
                       sl_strerror(rc));
-            if (s->err.func_index == SL_NO_INDEX)
+            if (!is_described)
                 s->err.func_index = func_index;
             return s->err.code;
         }
