@@ -1709,6 +1709,94 @@ START_TEST(test_daemon_answers_oversized_bodies_with_413)
 }
 END_TEST
 
+enum {
+    UPLOAD_LIMIT = 65536,
+    UPLOAD_TOTAL = 64 << 20, /* what the client would send if nobody stopped it */
+    UPLOAD_CHUNK = 4096,
+};
+
+/* Sends a chunked module upload of UPLOAD_TOTAL bytes as fast as the daemon takes it, stopping
+ * at the first byte of an answer; returns the body bytes sent by then. The module is valid as far
+ * as it goes (a custom section as large as the whole), so only a size limit can stop it. */
+static size_t
+upload_until_answered(int fd)
+{
+    static const char head[] = "PUT /v1/modules/big HTTP/1.1\r\nHost: t\r\n"
+                               "Transfer-Encoding: chunked\r\n\r\n";
+    /* magic, version; custom section of 64 MiB: id 0, size (LEB128), name "x" */
+    static const char start[] = "\0asm\1\0\0\0\0\x80\x80\x80\x20\1x";
+    send_all(fd, head, strlen(head));
+    char *chunk = calloc(1, UPLOAD_CHUNK + 16);
+    ck_assert_ptr_nonnull(chunk);
+    int n = sprintf(chunk, "%x\r\n", UPLOAD_CHUNK);
+    size_t size = (size_t)n + UPLOAD_CHUNK + 2, body_off = (size_t)n;
+    memcpy(chunk + body_off, start, sizeof start - 1);
+    memcpy(chunk + size - 2, "\r\n", 2);
+
+    size_t sent = 0, off = 0;
+    double deadline = now_s() + 20;
+    while (sent < UPLOAD_TOTAL && now_s() < deadline) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN | POLLOUT};
+        ck_assert_int_ge(poll(&pfd, 1, 1000), 0);
+        if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+            break;
+        if (!(pfd.revents & POLLOUT))
+            continue;
+        ssize_t k = send(fd, chunk + off, size - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            continue;
+        ck_assert_msg(k > 0, "send: %s", strerror(errno));
+        off += (size_t)k;
+        if (off == size) {
+            off = 0;
+            sent += UPLOAD_CHUNK;
+            memset(chunk + body_off, 0, sizeof start - 1); /* the rest of the section: zeros */
+        }
+    }
+    if (sent >= UPLOAD_TOTAL)
+        send_all(fd, "0\r\n\r\n", 5); /* all sent: let the daemon answer, too late */
+    free(chunk);
+    return sent;
+}
+
+/* Over max_module_size (the upload's handler refuses it) or max_body_size (the parser does): the
+ * 413 comes while the client is still sending, and the connection closes after it. */
+START_TEST(test_daemon_answers_oversize_chunked_uploads_at_once)
+{
+    static const char *const limits[] = {"--max-module-size", "--max-body-size"};
+    char limit[32];
+    snprintf(limit, sizeof limit, "%d", UPLOAD_LIMIT);
+    const char *args[] = {limits[_i], limit, NULL};
+    daemon_proc_t p;
+    spawn(&p, args);
+    wait_listening(&p);
+
+    int fd = connect_raw(p.port);
+    size_t sent = upload_until_answered(fd);
+    char buf[8192];
+    size_t len = 0;
+    buf[0] = '\0';
+    read_end_t end = read_raw(fd, buf, sizeof buf, &len, NULL, 5000);
+    close(fd);
+    ck_assert_msg(sent < UPLOAD_TOTAL / 4, "%zu body bytes sent before the answer", sent);
+    ck_assert_msg(strncmp(buf, "HTTP/1.1 413 ", 13) == 0, "%s", buf);
+    ck_assert_ptr_nonnull(strstr(buf, "\r\nConnection: close\r\n"));
+    ck_assert_msg(end == READ_CLOSED || end == READ_RESET, "ended with %d", (int)end);
+
+    /* What the daemon read is bounded by the client's few buffers, not the body. */
+    CURL *curl = curl_easy_init();
+    reply_t r;
+    request(curl, p.port, "GET", "/metrics", NULL, NULL, &r);
+    curl_easy_cleanup(curl);
+    static const char metric[] = "\nslipstream_http_received_bytes_total ";
+    const char *line = strstr(r.body, metric);
+    ck_assert_msg(line != NULL, "no %s", metric + 1);
+    unsigned long long received = strtoull(line + strlen(metric), NULL, 10);
+    ck_assert_msg(received < UPLOAD_TOTAL / 4, "the daemon read %llu bytes", received);
+    stop_cleanly(&p, 5);
+}
+END_TEST
+
 START_TEST(test_daemon_cuts_off_stalled_and_crawling_bodies)
 {
     daemon_proc_t p;
@@ -1950,6 +2038,7 @@ http_suite(void)
     tcase_add_test(tc, test_daemon_turns_clients_away_at_max_connections);
     tcase_add_test(tc, test_daemon_refuses_bad_settings_with_status_2);
     tcase_add_test(tc, test_daemon_answers_oversized_bodies_with_413);
+    tcase_add_loop_test(tc, test_daemon_answers_oversize_chunked_uploads_at_once, 0, 2);
     tcase_add_test(tc, test_daemon_cuts_off_stalled_and_crawling_bodies);
     tcase_add_test(tc, test_daemon_needs_the_admin_token_for_put);
     tcase_add_test(tc, test_daemon_answers_pipelined_requests_one_at_a_time_when_asked);
