@@ -1938,11 +1938,15 @@ START_TEST(test_daemon_idle_connections_keep_no_header_memory)
     ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
     rl.rlim_cur = rl.rlim_max; /* the daemon inherits it */
     ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
-    if (rl.rlim_cur < N_IDLE + 64) {
-        fprintf(stderr, "skipped: RLIMIT_NOFILE %llu is below %d\n",
-                (unsigned long long)rl.rlim_cur, N_IDLE + 64);
-        return;
-    }
+    ck_assert_msg(rl.rlim_cur >= N_IDLE + 64, "RLIMIT_NOFILE's hard limit %llu is below %d",
+                  (unsigned long long)rl.rlim_cur, N_IDLE + 64);
+    /* Under ASan freed memory waits in a quarantine instead of being reused, which is not the
+     * daemon's own cost: turn it off for the daemon (other builds ignore the variable). */
+    const char *asan = getenv("ASAN_OPTIONS");
+    char options[512];
+    snprintf(options, sizeof options, "%s%squarantine_size_mb=0", asan ? asan : "",
+             asan && *asan ? ":" : "");
+    setenv("ASAN_OPTIONS", options, 1);
     daemon_proc_t p;
     spawn(&p, NULL);
     wait_listening(&p);
