@@ -137,6 +137,13 @@ int sl_module_func_sig(const sl_module_t *module, uint32_t func_index, sl_func_s
 const char *sl_module_func_name(const sl_module_t *module, uint32_t func_index, size_t *len);
 /* The module's bytes exactly as received; valid while the module lives. */
 const uint8_t *sl_module_wire_bytes(const sl_module_t *module, size_t *size);
+/* The top tier's IR of defined function `func_index` (imports first) as text: built from the body,
+ * then run through `passes` (comma-separated pass names, "" for the builder's output alone) or,
+ * for NULL, the whole pipeline, with the verifier after each pass. *text is malloc'ed and NUL-
+ * terminated; the caller frees it. SL_EARG for an import, no such function or an unknown pass.
+ * Needs a module whose code section has been read (decoded or compiled); any thread. */
+int sl_module_ir_text(const sl_module_t *module, uint32_t func_index, const char *passes,
+                      char **text, sl_error_t *err);
 
 /* ---- streaming decoder ----------------------------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 /* `slipstream compile [--tier=T] [--threads=N] [--lazy] [--repeat=K] FILE.wasm...`: compiles each
  * module with the engine and prints one line of figures per file: wall-clock compile time,
- * throughput over the code section's function bodies, functions compiled and code generated. */
+ * throughput over the code section's function bodies, functions compiled and code generated.
+ * `--tier=top --dump-ir=FUNC[,PASS...]` prints a function's top-tier IR instead. */
 #include "cmd.h"
 
 #include <errno.h>
@@ -16,7 +17,9 @@
 #include "tool_file.h"
 
 static const char usage[] = "usage: slipstream compile [--tier=baseline] [--threads=N] [--lazy] "
-                            "[--repeat=K] FILE.wasm...\n";
+                            "[--repeat=K] FILE.wasm...\n"
+                            "       slipstream compile --tier=top --dump-ir=FUNC[,PASS...] "
+                            "FILE.wasm\n";
 
 static void
 print_help(void)
@@ -32,7 +35,12 @@ print_help(void)
           "functions compiled out of those defined, and code_bytes the machine code generated\n"
           "(both from the last run). Errors print the engine's error; the exit status is then 1.\n"
           "\n"
-          "  --tier=baseline   the compiler to use (only the baseline tier exists)\n"
+          "  --tier=baseline   the compiler to use; --tier=top has no code generator yet and\n"
+          "                    is accepted only with --dump-ir\n"
+          "  --dump-ir=FUNC[,PASS...]\n"
+          "                    print the top tier's IR of function FUNC (an index, imports\n"
+          "                    first) after the listed passes, 'none' for the builder's\n"
+          "                    output alone, or after the whole pipeline without a list\n"
           "  --threads=N       compile threads (0 or 1: on the calling thread)\n"
           "  --lazy            compile each function on its first call instead\n"
           "  --repeat=K        compile K times with the same engine, report the median\n",
@@ -136,6 +144,47 @@ out:
     return is_ok;
 }
 
+/* Prints the top tier's IR of one function: `spec` is FUNC[,PASS...] of --dump-ir. Returns the
+ * command's status. */
+static int
+dump_ir(const char *spec, const char *path)
+{
+    char *end;
+    errno = 0;
+    unsigned long func = strtoul(spec, &end, 10);
+    if (errno || end == spec || (*end && *end != ',') || spec[0] == '-' || func > UINT32_MAX) {
+        fprintf(stderr, "slipstream compile: --dump-ir wants FUNC[,PASS...], not '%s'\n", spec);
+        return CMD_USAGE;
+    }
+    const char *passes = *end ? end + 1 : NULL;
+    if (passes && strcmp(passes, "none") == 0)
+        passes = "";
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    int rc = tool_file_read(path, TOOL_MAX_WASM_SIZE, &bytes, &size);
+    if (rc < 0) {
+        fprintf(stderr, "%s: cannot read: %s\n", path, strerror(-rc));
+        return CMD_FAILED;
+    }
+    sl_module_t *module = NULL;
+    char *text = NULL;
+    sl_error_t err = {.section = SL_NO_SECTION, .func_index = SL_NO_INDEX};
+    rc = sl_module_decode(bytes, size, NULL, &module, &err);
+    if (rc == 0)
+        rc = sl_module_ir_text(module, (uint32_t)func, passes, &text, &err);
+    if (rc == 0) {
+        fputs(text, stdout);
+    } else {
+        char message[256];
+        sl_error_format(&err, message, sizeof message);
+        fprintf(stderr, "%s: %s\n", path, message);
+    }
+    free(text);
+    sl_module_unref(module);
+    free(bytes);
+    return rc == 0 ? CMD_OK : CMD_FAILED;
+}
+
 /* A decimal count from `min` to `max` for option `name`. */
 static bool
 parse_count(const char *name, const char *text, unsigned long min, unsigned long max,
@@ -156,30 +205,37 @@ parse_count(const char *name, const char *text, unsigned long min, unsigned long
 int
 cmd_compile(int argc, char **argv)
 {
-    enum { OPT_TIER = 256, OPT_THREADS, OPT_LAZY, OPT_REPEAT };
+    enum { OPT_TIER = 256, OPT_THREADS, OPT_LAZY, OPT_REPEAT, OPT_DUMP_IR };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
         {"tier", required_argument, NULL, OPT_TIER},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"lazy", no_argument, NULL, OPT_LAZY},
         {"repeat", required_argument, NULL, OPT_REPEAT},
+        {"dump-ir", required_argument, NULL, OPT_DUMP_IR},
         {NULL, 0, NULL, 0},
     };
     compile_options_t opts = {.engine = {.tier = SL_TIER_BASELINE}, .repeat = 1};
     unsigned long n;
     int opt;
+    bool is_top = false;
+    const char *dump = NULL;
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (opt) {
         case 'h':
             print_help();
             return CMD_OK;
         case OPT_TIER:
-            if (strcmp(optarg, "baseline") != 0) {
-                fprintf(stderr, "slipstream compile: unknown tier '%s' (there is: baseline)\n",
+            is_top = strcmp(optarg, "top") == 0;
+            if (!is_top && strcmp(optarg, "baseline") != 0) {
+                fprintf(stderr, "slipstream compile: unknown tier '%s' (there are: baseline, top)\n",
                         optarg);
                 return CMD_USAGE;
             }
             opts.engine.tier = SL_TIER_BASELINE;
+            break;
+        case OPT_DUMP_IR:
+            dump = optarg;
             break;
         case OPT_THREADS:
             if (!parse_count("threads", optarg, 0, 1024, &n))
@@ -202,6 +258,22 @@ cmd_compile(int argc, char **argv)
     if (optind >= argc) {
         fputs(usage, stderr);
         return CMD_USAGE;
+    }
+    if (dump && !is_top) {
+        fputs("slipstream compile: --dump-ir needs --tier=top\n", stderr);
+        return CMD_USAGE;
+    }
+    if (dump) {
+        if (optind + 1 != argc) {
+            fputs("slipstream compile: --dump-ir takes one FILE.wasm\n", stderr);
+            return CMD_USAGE;
+        }
+        return dump_ir(dump, argv[optind]);
+    }
+    if (is_top) {
+        fputs("slipstream compile: the top tier has no code generator yet; --tier=top works only "
+              "with --dump-ir\n", stderr);
+        return CMD_FAILED;
     }
     sl_engine_t *engine = NULL;
     if (tool_engine_new("slipstream compile", &opts.engine, &engine) != 0)

@@ -344,6 +344,39 @@ START_TEST(test_compile_errors)
 }
 END_TEST
 
+START_TEST(test_compile_dump_ir)
+{
+    const char *m = module_file("ints", int_module);
+    proc_result_t r = TOOL("compile", "--tier=top", "--dump-ir=0,none", m);
+    expect(&r, 0,
+           "func f0(i32, i32) -> (i32) {\n"
+           "block0(v1:i32, v2:i32):\n"
+           "    stack_check\n"
+           "    poll\n"
+           "    v5:i32 = i32.add v1, v2\n"
+           "    return v5\n"
+           "}\n",
+           "");
+    r = TOOL("compile", "--tier=top", "--dump-ir=3,fold,dce", m); /* the pair: a tuple-free return */
+    expect(&r, 0, NULL, "");
+    r = TOOL("compile", "--tier=top", "--dump-ir=4", m); /* the whole pipeline */
+    expect(&r, 0, "func f4() -> () {\nblock0:\n    stack_check\n    poll\n    return\n}\n", "");
+    r = TOOL("compile", "--tier=top", "--dump-ir=0,unroll", m);
+    expect(&r, 1, "", "no pass called 'unroll'");
+    r = TOOL("compile", "--tier=top", "--dump-ir=5", m);
+    expect(&r, 1, "", "function 5 has no body");
+    r = TOOL("compile", "--tier=top", "--dump-ir=x", m);
+    expect(&r, 2, "", "--dump-ir wants FUNC[,PASS...]");
+    r = TOOL("compile", "--dump-ir=0", m);
+    expect(&r, 2, "", "--dump-ir needs --tier=top");
+    /* no code generator yet: an honest refusal, not a baseline compile under another name */
+    r = TOOL("compile", "--tier=top", m);
+    expect(&r, 1, "", "the top tier has no code generator yet");
+    r = TOOL("compile", "--tier=baseline", m);
+    expect(&r, 0, NULL, "");
+}
+END_TEST
+
 START_TEST(test_help_lists_the_commands)
 {
     proc_result_t r = TOOL("--help");
@@ -392,6 +425,7 @@ cli_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_compile_reports_figures);
     tcase_add_test(tc, test_compile_errors);
+    tcase_add_test(tc, test_compile_dump_ir);
     tcase_add_test(tc, test_help_lists_the_commands);
     suite_add_tcase(s, tc);
     return s;

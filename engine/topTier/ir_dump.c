@@ -1,0 +1,54 @@
+/* sl_module_ir_text (slipstream.h): the top tier's IR of one function as text, the entry
+ * `slipstream compile --tier=top --dump-ir` reaches the top tier through. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "build.h"
+#include "error.h"
+#include "pipeline.h"
+
+/* The arena of one function's IR; large enough for any body within the default limits. */
+enum { DUMP_ARENA_BUDGET = 1u << 30 };
+
+int
+sl_module_ir_text(const sl_module_t *m, uint32_t func_index, const char *passes, char **text,
+                  sl_error_t *err)
+{
+    sl_error_t local = {0};
+    if (!err)
+        err = &local;
+    *text = NULL;
+    if (func_index < m->n_imported_funcs || func_index >= m->n_funcs ||
+        !m->funcs[func_index].body_offset) {
+        error_set(err, SL_EARG, SL_NO_SECTION, 0, "function %u has no body in this module",
+                  func_index);
+        return SL_EARG;
+    }
+    sl_limits_t limits;
+    sl_limits_init(&limits);
+    body_validator_t *v = NULL;
+    int rc = body_validator_new(&limits, &v);
+    if (rc)
+        return rc;
+    arena_t arena;
+    arena_init(&arena, DUMP_ARENA_BUDGET);
+    ir_func_t *f = NULL;
+    rc = ir_build(v, &arena, m, func_index, &f, err);
+    if (!rc)
+        rc = ir_verify(f, err);
+    if (!rc)
+        rc = pipeline_run(f, passes, true, err);
+    if (!rc) {
+        size_t size = 0;
+        FILE *out = open_memstream(text, &size);
+        if (!out || ir_print(f, out) != 0 || fclose(out) != 0) {
+            if (out)
+                free(*text);
+            *text = NULL;
+            rc = SL_ENOMEM;
+        }
+    }
+    arena_fini(&arena);
+    body_validator_free(v);
+    return rc;
+}
