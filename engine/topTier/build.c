@@ -15,8 +15,8 @@
  *   per entry and the label's arguments once per label;
  * - the size budget of build.h turns whatever is left (a read meeting many real joins) into
  *   SL_ELIMIT instead of quadratic memory.
- * A read of a local through nested joins recurses once per join (Braun's readVariableRecursive);
- * the depth is bounded by the validator's control-depth limit.
+ * A read of a local through nested joins recurses once per join (Braun's readVariableRecursive),
+ * at most IR_BUILD_MAX_READ_DEPTH deep: deeper is SL_ELIMIT, not a stack overflow.
  */
 #include "build.h"
 
@@ -103,6 +103,7 @@ typedef struct builder {
     frame_t *frames;
     uint32_t n_frames, cap_frames;
     uint32_t stamp;
+    uint32_t read_depth; /* nested joins a read is resolving through */
     ir_ref_t zero[IR_N_TYPES];
 } builder_t;
 
@@ -404,8 +405,13 @@ read_var(builder_t *b, uint32_t var, uint32_t block)
         *inc = (incomplete_t){var, r, b->bbs[block].incomplete};
         b->bbs[block].incomplete = inc; /* the order does not matter: arguments go by index */
     } else {
+        if (b->read_depth >= IR_BUILD_MAX_READ_DEPTH)
+            return fail(b, SL_ELIMIT, "a local read through too many nested joins"), IR_NOREF;
         ir_ref_t p = new_param(b, block, t);
-        if (!p || !def_write(b, block, var, p) || !(r = add_operands(b, var, block, p)))
+        b->read_depth++;
+        r = p && def_write(b, block, var, p) ? add_operands(b, var, block, p) : IR_NOREF;
+        b->read_depth--;
+        if (!r)
             return IR_NOREF;
     }
     if (!r || !def_write(b, block, var, r) || (start != block && !def_write(b, start, var, r)))
@@ -744,7 +750,8 @@ visit_end(builder_t *b, body_validator_t *v, const ctrl_frame_t *cf)
         return reset_stack(b, fr->height, fr->n_out, NULL);
     }
     if (!has_join) { /* nothing branched here: the code goes on in the same block */
-        memmove(b->vals + fr->height, vtop(b, fr->n_out), fr->n_out * sizeof *b->vals);
+        if (fr->n_out) /* vals is NULL while nothing was ever pushed */
+            memmove(b->vals + fr->height, vtop(b, fr->n_out), fr->n_out * sizeof *b->vals);
         b->n_vals = fr->height + fr->n_out;
         b->n_frames--;
         return true;

@@ -10,6 +10,7 @@
  * Bounds (the body is an untrusted upload): insns plus edge arguments stay within
  * IR_BUILD_UNITS_PER_BYTE per body byte plus IR_BUILD_UNITS_BASE, or the build stops with
  * SL_ELIMIT (the function then stays on the baseline); declared locals cost nothing until read.
+ * So does a read of a local resolving through more than IR_BUILD_MAX_READ_DEPTH nested joins.
  *
  * Ownership: the function and the builder's scratch live in the caller's arena. Threading: one
  * thread per call (the validator is the caller's, used by one thread at a time). */
@@ -20,6 +21,8 @@
 #include "ir.h"
 
 enum { IR_BUILD_UNITS_PER_BYTE = 16, IR_BUILD_UNITS_BASE = 4096 };
+/* Joins one read of a local may resolve through recursively (C stack: ~200 bytes each). */
+enum { IR_BUILD_MAX_READ_DEPTH = 20000 };
 
 /* Validates defined function `func_index` of `m` (body offsets known) and builds its IR in
  * `arena`. 0, or the validator's error or SL_ELIMIT / SL_ENOMEM, with `err` filled. */

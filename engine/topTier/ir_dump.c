@@ -7,8 +7,8 @@
 #include "error.h"
 #include "pipeline.h"
 
-/* The arena of one function's IR; large enough for any body within the default limits. */
-enum { DUMP_ARENA_BUDGET = 1u << 30 };
+/* The arena of one function's IR; past it the build stops with SL_ELIMIT. */
+enum { DUMP_ARENA_BUDGET = 1u << 28 };
 
 int
 sl_module_ir_text(const sl_module_t *m, uint32_t func_index, const char *passes, char **text,

@@ -420,6 +420,40 @@ START_TEST(test_build_bomb_locals_and_nesting)
 }
 END_TEST
 
+START_TEST(test_build_bomb_deep_read_is_a_limit)
+{
+    /* a read through 90,000 nested joins would recurse that deep: SL_ELIMIT, not a crash */
+    enum { DEPTH = 90000 };
+    bytes_t c = {0};
+    for (uint32_t i = 0; i < DEPTH; i++) {
+        static const uint8_t open[] = {0x02, 0x40, 0x20, 0x00, 0x0d, 0x00}; /* block br_if 0 */
+        put(&c, open, sizeof open);
+    }
+    static const uint8_t set[] = {0x41, 0x07, 0x21, 0x01}; /* local.set 1 (i32.const 7) */
+    put(&c, set, sizeof set);
+    for (uint32_t i = 0; i < DEPTH; i++)
+        put_byte(&c, 0x0b);
+    static const uint8_t tail[] = {0x20, 0x01, 0x1a, 0x0b}; /* local.get 1, drop, end */
+    put(&c, tail, sizeof tail);
+    uint32_t body_size;
+    sl_module_t *m = bomb_module(1, &c, &body_size);
+    sl_limits_t limits;
+    sl_limits_init(&limits);
+    body_validator_t *v = NULL;
+    ck_assert_int_eq(body_validator_new(&limits, &v), 0);
+    arena_t arena;
+    arena_init(&arena, 0);
+    ir_func_t *f = NULL;
+    sl_error_t err = {0};
+    ck_assert_int_eq(ir_build(v, &arena, m, 0, &f, &err), SL_ELIMIT);
+    ck_assert_ptr_nonnull(strstr(err.message, "too many nested joins"));
+    arena_fini(&arena);
+    body_validator_free(v);
+    sl_module_unref(m);
+    free(c.p);
+}
+END_TEST
+
 START_TEST(test_build_bomb_br_table)
 {
     /* a br_table as long as the default limit (65,520 entries) over three labels: one stub block
@@ -483,6 +517,7 @@ build_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_build_bomb_locals_and_nesting);
     tcase_add_test(tc, test_build_bomb_br_table);
+    tcase_add_test(tc, test_build_bomb_deep_read_is_a_limit);
     tcase_add_test(tc, test_build_bomb_same_value);
     suite_add_tcase(suite, tc);
 
