@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "proc.h"
+#include "slipstream.h"
 #include "suite.h"
 
 typedef struct program {
@@ -209,6 +210,39 @@ check_against_table(const program_t *p, const proc_result_t *r, const char *who,
         ck_assert_msg(r->err[0] == 0, "%s %s: unexpected stderr:\n%s", who, label, r->err);
 }
 
+#ifndef SL_COMPARE_NODE
+/* The top tier's builder, verifier and pipeline (with the verifier after each pass) on every
+ * function of a real module, through the public entry the tool uses. */
+static void
+check_top_tier_ir(const char *wasm, const char *label)
+{
+    FILE *f = fopen(wasm, "rb");
+    ck_assert_ptr_nonnull(f);
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    uint8_t *bytes = malloc(size > 0 ? (size_t)size : 1);
+    ck_assert_ptr_nonnull(bytes);
+    ck_assert_uint_eq(fread(bytes, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    sl_module_t *m = NULL;
+    sl_error_t err;
+    ck_assert_int_eq(sl_module_decode(bytes, (size_t)size, NULL, &m, &err), 0);
+    uint32_t built = 0;
+    for (uint32_t i = sl_module_n_imported_functions(m); i < sl_module_n_functions(m); i++) {
+        char *text = NULL;
+        ck_assert_msg(sl_module_ir_text(m, i, NULL, &text, &err) == 0, "%s: function %u: %s",
+                      label, i, err.message);
+        ck_assert_ptr_nonnull(strstr(text, "stack_check"));
+        free(text);
+        built++;
+    }
+    ck_assert_uint_gt(built, 10);
+    sl_module_unref(m);
+    free(bytes);
+}
+#endif
+
 START_TEST(test_program)
 {
     const program_t *p = &programs[_i / N_MODES];
@@ -224,6 +258,10 @@ START_TEST(test_program)
 
     char label[64];
     snprintf(label, sizeof label, "%s %s%s", p->name, opt, is_lazy ? " --lazy" : "");
+#ifndef SL_COMPARE_NODE
+    if (!is_lazy)
+        check_top_tier_ir(wasm, label);
+#endif
     proc_result_t ours = run_program(p, wasm, is_lazy, false);
 #ifdef SL_COMPARE_NODE
     proc_result_t node = run_program(p, wasm, false, true);
