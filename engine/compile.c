@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "compile_impl.h"
+#include "vec.h"
 #include "x64_encode.h"
 #include "x64_label.h"
 
@@ -140,14 +141,9 @@ code_new(sl_engine_t *engine, sl_module_t *m)
 static int
 site_list_add(site_list_t *l, const code_block_t *block, const baseline_code_t *compiled)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        codemap_entry_t *p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return SL_ENOMEM;
-        l->items = p;
-        l->cap = cap;
-    }
+    int rc = vec_grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items, VEC_NO_LIMIT);
+    if (rc < 0)
+        return rc;
     trap_site_t *sites = NULL;
     if (compiled->n_trap_sites) {
         sites = malloc(compiled->n_trap_sites * sizeof *sites);
@@ -163,13 +159,10 @@ site_list_add(site_list_t *l, const code_block_t *block, const baseline_code_t *
 int
 site_list_take(site_list_t *to, site_list_t *from)
 {
-    if (to->n + from->n > to->cap) {
-        codemap_entry_t *p = realloc(to->items, (to->n + from->n) * sizeof *p);
-        if (!p)
-            return SL_ENOMEM;
-        to->items = p;
-        to->cap = to->n + from->n;
-    }
+    int rc = vec_grow((void **)&to->items, &to->cap, to->n + from->n, sizeof *to->items,
+                      VEC_NO_LIMIT);
+    if (rc < 0)
+        return rc;
     if (from->n)
         memcpy(to->items + to->n, from->items, from->n * sizeof *from->items);
     to->n += from->n;

@@ -12,6 +12,7 @@
 
 #include "deadline.h"
 #include "runtime.h"
+#include "vec.h"
 
 typedef struct pending {
     sl_store_t *store;
@@ -135,16 +136,9 @@ sl_store_set_deadline(sl_store_t *store, uint64_t timeout_ns)
         else
             rc = SL_ENOMEM;
     }
-    if (rc == 0 && d->n_pending == d->cap_pending) {
-        size_t cap = d->cap_pending ? 2 * d->cap_pending : 8;
-        pending_t *p = realloc(d->pending, cap * sizeof *p);
-        if (p) {
-            d->pending = p;
-            d->cap_pending = cap;
-        } else {
-            rc = SL_ENOMEM;
-        }
-    }
+    if (rc == 0)
+        rc = vec_grow((void **)&d->pending, &d->cap_pending, d->n_pending + 1, sizeof *d->pending,
+                      VEC_NO_LIMIT);
     if (rc == 0) {
         uint64_t now = now_ns();
         uint64_t when = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;

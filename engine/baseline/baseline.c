@@ -8,14 +8,8 @@
 static bool
 mirror_push(baseline_t *b, const ctrl_frame_t *f)
 {
-    if (b->n_ctrls == b->cap_ctrls) {
-        uint32_t cap = b->cap_ctrls ? 2 * b->cap_ctrls : 16;
-        bctrl_t *p = realloc(b->ctrls, cap * sizeof *p);
-        if (!p)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->ctrls = p;
-        b->cap_ctrls = cap;
-    }
+    if (!BASELINE_RESERVE(b, ctrls, b->n_ctrls + 1, VEC_NO_LIMIT, "control stack"))
+        return false;
     bctrl_t *c = &b->ctrls[b->n_ctrls++];
     memset(c, 0, sizeof *c);
     x64_label_init(&c->end_label);
@@ -32,20 +26,10 @@ mirror_push(baseline_t *b, const ctrl_frame_t *f)
 static bool
 pin_locals(baseline_t *b, body_validator_t *v)
 {
-    if (v->n_locals > b->cap_locals) {
-        int32_t *offsets = realloc(b->local_offsets, v->n_locals * sizeof *offsets);
-        if (offsets)
-            b->local_offsets = offsets;
-        uint8_t *regs = realloc(b->local_regs, v->n_locals);
-        if (regs)
-            b->local_regs = regs;
-        uint64_t *uses = realloc(b->local_uses, v->n_locals * sizeof *uses);
-        if (uses)
-            b->local_uses = uses;
-        if (!offsets || !regs || !uses)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->cap_locals = v->n_locals;
-    }
+    if (!BASELINE_RESERVE(b, local_offsets, v->n_locals, VEC_NO_LIMIT, "locals") ||
+        !BASELINE_RESERVE(b, local_regs, v->n_locals, VEC_NO_LIMIT, "locals") ||
+        !BASELINE_RESERVE(b, local_uses, v->n_locals, VEC_NO_LIMIT, "locals"))
+        return false;
     if (v->n_locals)
         memset(b->local_regs, X64_NO_REG, v->n_locals);
     b->n_pinned = b->n_pinned_xmm = b->n_saved_around_calls = 0;
@@ -317,13 +301,8 @@ enum { BR_TABLE_CHAIN_MAX = 4 };
 static inline bool
 visit_br_table(baseline_t *b, body_validator_t *v, uint32_t n, const uint8_t *targets)
 {
-    if (n + 1 > b->cap_table_depths) {
-        uint32_t *p = realloc(b->table_depths, (n + 1) * sizeof *p);
-        if (!p)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->table_depths = p;
-        b->cap_table_depths = n + 1;
-    }
+    if (!BASELINE_RESERVE(b, table_depths, (size_t)n + 1, VEC_NO_LIMIT, "br_table"))
+        return false;
     const uint8_t *at = targets;
     for (uint32_t i = 0; i <= n; i++)
         at += leb128_read_u32(at, v->r.end, &b->table_depths[i]); /* validated already */
