@@ -210,6 +210,28 @@ void vs_before_local_write(baseline_t *b, uint32_t index);
 /* A register holding slot `position`'s value for reading only (the caller must not write it):
  * a pinned local's own register, else what vs_to_reg gives. */
 x64_reg_t vs_read_reg(baseline_t *b, uint32_t position, x64_regset_t exclude);
+/* The xmm file's versions of vs_to_reg and vs_read_reg, for the float and v128 operators. */
+static inline x64_xreg_t
+vs_to_xreg(baseline_t *b, uint32_t position, x64_regset_t exclude)
+{
+    return (x64_xreg_t)vs_to_reg(b, position, exclude);
+}
+
+static inline x64_xreg_t
+vs_read_xreg(baseline_t *b, uint32_t position, x64_regset_t exclude)
+{
+    return (x64_xreg_t)vs_read_reg(b, position, exclude);
+}
+
+/* The xmm register of slot `position` if it is in one, for the `exclude` set of another xmm
+ * operand; else the empty set. */
+static inline x64_regset_t
+vs_xmm_of(const baseline_t *b, uint32_t position)
+{
+    const vslot_t *s = &b->stack[position];
+    return s->loc == LOC_REG && is_xmm_type(s->type) ? X64_REGSET(s->reg) : 0;
+}
+
 /* Where a LOC_LOCAL slot's local lives: its pinned register (or X64_NO_REG) and frame slot. */
 static inline x64_reg_t
 local_reg(const baseline_t *b, uint32_t index)
@@ -280,6 +302,13 @@ bool mem_note_access_site(baseline_t *b);
  * A 16-byte constant as a memory operand: emit the instruction with x64_mem_rip(0) as its last
  * operand (so that it ends in the disp32), then call simd_use_const. */
 void simd_use_const(baseline_t *b, const uint8_t bytes[16]);
+/* The shapes of the xmm emitters the float and SIMD families pass around. */
+typedef void (*xx_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t);
+typedef void (*xm_fn)(x64_buf_t *, x64_xreg_t, x64_mem_t);
+/* dst OP= the pool constant `bytes` (the pool is 16-byte aligned, so any SSE form may read it). */
+void simd_xm_const(baseline_t *b, xm_fn op, x64_xreg_t dst, const uint8_t bytes[16]);
+/* dst OP= the pool constant with `lane` (`size` bytes: 1, 2, 4 or 8) in every lane. */
+void simd_xm_splat(baseline_t *b, xm_fn op, x64_xreg_t dst, uint64_t lane, unsigned size);
 /* Pushes a v128 constant, loaded into a new register. */
 bool simd_push_const(baseline_t *b, const uint8_t bytes[16]);
 /* Places the constants after the body (baseline_compile_function). */

@@ -36,6 +36,22 @@ simd_use_const(baseline_t *b, const uint8_t bytes[16])
         x64_label_use(&b->buf, label);
 }
 
+void
+simd_xm_const(baseline_t *b, xm_fn op, x64_xreg_t dst, const uint8_t bytes[16])
+{
+    op(&b->buf, dst, x64_mem_rip(0));
+    simd_use_const(b, bytes);
+}
+
+void
+simd_xm_splat(baseline_t *b, xm_fn op, x64_xreg_t dst, uint64_t lane, unsigned size)
+{
+    uint8_t bytes[16];
+    for (unsigned i = 0; i < 16; i++)
+        bytes[i] = (uint8_t)(lane >> (8 * (i % size)));
+    simd_xm_const(b, op, dst, bytes);
+}
+
 bool
 simd_push_const(baseline_t *b, const uint8_t bytes[16])
 {
