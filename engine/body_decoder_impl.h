@@ -110,7 +110,7 @@ static inline bool
 underflow(body_validator_t *v, sl_valtype_t expected)
 {
     return INVALID(v, "type mismatch: %s expected %s but the stack is empty",
-                   sl_opcode_info[v->op].text, expected ? valtype_name(expected) : "a value");
+                   sl_opcode_info[v->op].text, expected ? sl_valtype_name(expected) : "a value");
 }
 
 static inline bool
@@ -141,8 +141,8 @@ pop_expect(body_validator_t *v, sl_valtype_t expected)
     if (SL_UNLIKELY(actual != expected && actual != SL_TYPE_UNKNOWN &&
                     expected != SL_TYPE_UNKNOWN))
         return INVALID(v, "type mismatch: %s expected %s, got %s",
-                       sl_opcode_info[v->op].text, valtype_name(expected),
-                       valtype_name(actual));
+                       sl_opcode_info[v->op].text, sl_valtype_name(expected),
+                       sl_valtype_name(actual));
     return true;
 }
 

@@ -537,8 +537,8 @@ decode_elems(decoder_t *d, reader_t *r)
         }
         if (is_active && m->tables[e->table].elem_type != e->type)
             return FAIL_INVALID(r, at, "type mismatch: %s segment for a %s table",
-                                valtype_name(e->type),
-                                valtype_name(m->tables[e->table].elem_type));
+                                sl_valtype_name(e->type),
+                                sl_valtype_name(m->tables[e->table].elem_type));
         if (!decode_elem_items(d, r, e, has_exprs))
             return false;
         m->n_elems = i + 1;
