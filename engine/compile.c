@@ -99,10 +99,9 @@ lazy_stubs_new(sl_engine_t *engine, module_code_t *code)
     for (uint32_t i = 0; i < code->n_defined; i++) {
         size_t at = LAZY_STUB_SIZE * (size_t)i;
         x64_mov_ri(&buf, 4, X64_RSI, i);
-        x64_emit8(&buf, 0xE9); /* jmp rel32 */
         intptr_t disp = (intptr_t)engine->lazy_entry.rx -
-                        (intptr_t)(code->lazy_stubs.rx + x64_buf_offset(&buf) + 4);
-        x64_emit32(&buf, (uint32_t)(int32_t)disp);
+                        (intptr_t)(code->lazy_stubs.rx + x64_buf_offset(&buf) + 5);
+        x64_jmp_rel32(&buf, (int32_t)disp);
         x64_nop(&buf, (unsigned)(at + LAZY_STUB_SIZE - x64_buf_offset(&buf)));
     }
     rc = buf.oom ? SL_ENOMEM : 0;

@@ -83,11 +83,8 @@ visit_start(baseline_t *b, body_validator_t *v)
     /* push rbp; mov rbp, rsp; sub rsp, imm32 (patched once the frame size is known) */
     x64_push_r(&b->buf, X64_RBP);
     x64_mov_rr(&b->buf, 8, X64_RBP, X64_RSP);
-    x64_emit8(&b->buf, 0x48);
-    x64_emit8(&b->buf, 0x81);
-    x64_emit8(&b->buf, 0xec);
-    b->frame_patch = x64_buf_offset(&b->buf);
-    x64_emit32(&b->buf, 0);
+    x64_sub_ri32(&b->buf, 8, X64_RSP, 0);
+    b->frame_patch = x64_buf_offset(&b->buf) - 4;
     x64_mov_mr(&b->buf, 8, x64_mem(X64_RBP, FRAME_VMCTX), X64_R14);
     static const x64_reg_t pinned[BASELINE_N_PINNED] = BASELINE_PINNED_REGS;
     for (unsigned k = 0; k < b->n_pinned && k < BASELINE_N_PINNED_CALLEE_SAVED; k++)
@@ -110,9 +107,7 @@ visit_start(baseline_t *b, body_validator_t *v)
         } else { /* rep stosq over every local's 16 bytes, from the lowest up */
             x64_lea_rm(&b->buf, 8, X64_RDI, local_slot(b, v->n_locals - 1));
             x64_mov_ri(&b->buf, 4, X64_RCX, 2 * n_declared);
-            x64_emit8(&b->buf, 0xf3);
-            x64_emit8(&b->buf, 0x48);
-            x64_emit8(&b->buf, 0xab);
+            x64_rep_stosq(&b->buf);
         }
     }
     for (uint32_t i = 0; i < v->n_locals; i++) {
