@@ -134,6 +134,7 @@ code_new(sl_engine_t *engine, sl_module_t *m)
         return rc;
     }
     m->code = code;
+    m->code_release = module_code_release;
     return 0;
 }
 
