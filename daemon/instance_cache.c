@@ -64,6 +64,12 @@ instance_cache_put(instance_cache_t *c, sl_module_t *module, sl_store_t *store,
                    sl_instance_t *instance)
 {
     idle_instance_t evicted = {0};
+    if (sl_instance_memory_grown(instance) > 0) {
+        /* Wasm memory never shrinks, so handing back the grown pages would change the memory the
+         * next call sees; keeping them would keep them resident. A fresh instance next time. */
+        sl_store_free(store);
+        return;
+    }
     pthread_mutex_lock(&c->lock);
     if (c->n == c->capacity) {
         evicted = c->entries[0];
@@ -74,4 +80,27 @@ instance_cache_put(instance_cache_t *c, sl_module_t *module, sl_store_t *store,
     pthread_mutex_unlock(&c->lock);
     if (evicted.store) /* freed outside the lock: unmapping memories takes a while */
         release(&evicted);
+}
+
+void
+instance_cache_drop(instance_cache_t *c, const sl_module_t *module)
+{
+    if (!c->entries)
+        return;
+    for (;;) { /* one at a time: stores are freed outside the lock, as in put */
+        idle_instance_t e = {0};
+        pthread_mutex_lock(&c->lock);
+        for (size_t i = 0; i < c->n; i++) {
+            if (c->entries[i].module == module) {
+                e = c->entries[i];
+                memmove(&c->entries[i], &c->entries[i + 1], (c->n - i - 1) * sizeof e);
+                c->n--;
+                break;
+            }
+        }
+        pthread_mutex_unlock(&c->lock);
+        if (!e.store)
+            return;
+        release(&e);
+    }
 }

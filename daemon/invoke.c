@@ -12,6 +12,8 @@
 
 /* Arguments are a JSON array: this bounds what one request may make the loop parse. */
 #define MAX_ARGS_BODY (1u << 20)
+/* Bytes of an export name as quoted in a message (escaped: modules_escape). */
+#define EXPORT_SHOWN 160
 
 #define STOPPING_MESSAGE "the daemon is stopping"
 
@@ -105,6 +107,9 @@ run(executor_job_t *job)
     instance_cache_t *idle = inv->modules->idle.entries ? &inv->modules->idle : NULL;
     bool is_reused = idle && instance_cache_take(idle, inv->module, &store, &instance);
     inv->rc = is_reused ? 0 : sl_store_new(inv->modules->engine, &store);
+    if (inv->rc == 0 && !is_reused)
+        sl_store_set_limits(store, &(sl_store_limits_t){
+                                       .max_memory = inv->modules->config->invoke_max_memory});
     /* Armed before instantiation: a start function that loops is cut off as well. Published
      * after it, since setting a deadline drops an interrupt already pending. */
     if (inv->rc == 0)
@@ -196,6 +201,8 @@ on_done(mailbox_item_t *item)
     inv->is_submitted = false;
     uv_timer_stop(&inv->queue_timer);
     observe_queue(m, inv->started_ns - inv->queued_ns);
+    metrics_set(m->metrics, METRIC_wasm_memory_committed_bytes, NULL,
+                sl_engine_memory_committed(m->engine));
     if (inv->is_aborted) {
         request_release(inv->req);
     } else if (inv->is_stopped && inv->rc != 0) {
@@ -216,7 +223,8 @@ on_done(mailbox_item_t *item)
         modules_reply_error(inv->req, 422, "trap", extra, "%s", message);
     } else {
         count(m, "error");
-        modules_reply_error(inv->req, inv->rc == SL_ELINK ? 422 : 500, sl_err_kind(inv->rc), NULL,
+        bool is_unprocessable = inv->rc == SL_ELINK || inv->rc == SL_ELIMIT; /* not our fault */
+        modules_reply_error(inv->req, is_unprocessable ? 422 : 500, sl_err_kind(inv->rc), NULL,
                             "cannot run the export: %s", inv->why);
     }
     invocation_free(inv);
@@ -285,9 +293,10 @@ parse_args(invocation_t *inv)
         return false;
     }
     if (json_array_size(json) != inv->sig.n_params) {
-        snprintf(why, sizeof why, "%.*s takes %u argument%s, got %zu", (int)inv->export_len,
-                 inv->export_name, inv->sig.n_params, inv->sig.n_params == 1 ? "" : "s",
-                 json_array_size(json));
+        char shown[EXPORT_SHOWN];
+        modules_escape(inv->export_name, inv->export_len, shown, sizeof shown);
+        snprintf(why, sizeof why, "'%s' takes %u argument%s, got %zu", shown, inv->sig.n_params,
+                 inv->sig.n_params == 1 ? "" : "s", json_array_size(json));
         json_decref(json);
         fail(inv, 400, "bad_arguments", why);
         return false;
@@ -376,7 +385,8 @@ hex_value(char c)
                                   : -1;
 }
 
-/* Percent-decodes a path segment (export names may hold any UTF-8); NULL on a bad escape. */
+/* Percent-decodes a path segment: export names are bytes (any UTF-8, NUL included, or none at
+ * all), so the result is used with its length only. NULL on a bad escape. */
 static char *
 decode_segment(const char *at, size_t len, size_t *out_len)
 {
@@ -442,11 +452,12 @@ invoke_start(daemon_t *daemon, const route_t *route, request_t *req)
     bool is_other_kind;
     int64_t func = find_export(e->module, export_name, export_len, &is_other_kind);
     if (func < 0) {
+        char shown[EXPORT_SHOWN];
+        modules_escape(export_name, export_len, shown, sizeof shown);
         modules_reply_error(req, is_other_kind ? 400 : 404,
                             is_other_kind ? "not_a_function" : "unknown_export", NULL,
-                            "%s '%.*s' in module %s",
-                            is_other_kind ? "not a function:" : "no export",
-                            (int)(export_len > 128 ? 128 : export_len), export_name, e->name);
+                            "%s '%s' in module %s", is_other_kind ? "not a function:" : "no export",
+                            shown, e->name);
         free(export_name);
         return;
     }

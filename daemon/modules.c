@@ -39,13 +39,19 @@ modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox_t *
 
     char why[200] = "";
     int rc = sl_cpu_check(why, sizeof why);
+    sl_engine_options_t options = {
+        .tier = SL_TIER_BASELINE,
+        .code_space_size = config->code_space_size,
+        .module_code_limit = config->max_module_code,
+    };
     if (rc == 0)
-        rc = sl_engine_new(NULL, &m->engine);
+        rc = sl_engine_new(&options, &m->engine);
     if (rc < 0) {
         LOG(LOG_LEVEL_ERROR, "cannot create the wasm engine: %s%s%s", sl_strerror(rc),
             why[0] ? ": " : "", why);
         return rc;
     }
+    sl_engine_set_memory_budget(m->engine, config->invoke_max_total_memory);
     unsigned n = config->compile_threads ? (unsigned)config->compile_threads : cpus();
     rc = sl_compile_pool_new(m->engine, n, &m->pool);
     if (rc < 0) {
@@ -134,13 +140,74 @@ modules_name_ok(const char *name, size_t len)
 {
     if (len == 0 || len > MODULES_MAX_NAME)
         return false;
+    /* "." and ".." are path segments, not names: clients and proxies normalise them away. */
+    bool is_dots = true;
     for (size_t i = 0; i < len; i++) {
         char c = name[i];
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '_' || c == '-'))
             return false;
+        is_dots = is_dots && c == '.';
     }
+    return !is_dots;
+}
+
+void
+modules_reply_bad_name(request_t *req)
+{
+    modules_reply_error(req, 400, "bad_name", NULL,
+                        "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -, not only dots",
+                        MODULES_MAX_NAME);
+}
+
+bool
+modules_has_room(const modules_t *m, const char *name, size_t len, char *why, size_t size)
+{
+    if (registry_count(&m->registry) < m->config->max_modules ||
+        registry_find(&m->registry, name, len) != NULL)
+        return true;
+    snprintf(why, size, "module limit reached: %llu modules ([modules] max_modules)",
+             (unsigned long long)m->config->max_modules);
+    return false;
+}
+
+bool
+modules_reply_if_full(modules_t *m, request_t *req, const char *name, size_t len)
+{
+    char why[128];
+    if (modules_has_room(m, name, len, why, sizeof why))
+        return false;
+    metrics_add(m->metrics, METRIC_module_upload_failures_total, (const char *[]){"exhausted"}, 1);
+    modules_reply_error(req, 507, "module_limit", NULL, "%s", why);
     return true;
+}
+
+size_t
+modules_escape(const char *bytes, size_t len, char *buf, size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        bool is_plain = c >= 0x20 && c < 0x7f && c != '\\' && c != '\'';
+        size_t need = is_plain ? 1 : 4;
+        if (n + need + (i + 1 < len ? 3 : 0) >= size) { /* room for "..." if more follows */
+            if (n + 3 < size)
+                n += (size_t)snprintf(buf + n, size - n, "...");
+            break;
+        }
+        if (is_plain) {
+            buf[n++] = (char)c;
+        } else {
+            buf[n++] = '\\';
+            buf[n++] = 'x';
+            buf[n++] = hex[c >> 4];
+            buf[n++] = hex[c & 15];
+        }
+    }
+    if (size > 0)
+        buf[n < size ? n : size - 1] = '\0';
+    return n;
 }
 
 void
@@ -220,6 +287,7 @@ modules_one_start(daemon_t *daemon, const route_t *route, request_t *req)
     if (e == NULL)
         return;
     if (req->method == HTTP_DELETE) {
+        instance_cache_drop(&m->idle, e->module); /* so that its code goes with the entry */
         registry_remove(&m->registry, e->name, strlen(e->name));
         metrics_set(m->metrics, METRIC_modules, NULL, registry_count(&m->registry));
         response_t res;

@@ -82,8 +82,22 @@ int modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox
 void modules_stop_workers(modules_t *m);
 void modules_fini(modules_t *m);
 
-/* True for a usable module name: 1..MODULES_MAX_NAME bytes of [A-Za-z0-9._-]. */
+/* True for a usable module name: 1..MODULES_MAX_NAME bytes of [A-Za-z0-9._-], not only dots. */
 bool modules_name_ok(const char *name, size_t len);
+/* Answers 400 for a name modules_name_ok refuses. */
+void modules_reply_bad_name(struct request *req);
+
+/* Whether a module named so may be installed: it replaces one, or the registry holds fewer than
+ * [modules] max_modules. Otherwise false with the reason in `why` (the source answers 507). */
+bool modules_has_room(const modules_t *m, const char *name, size_t len, char *why, size_t size);
+/* Answers 507 and returns true when the module could not be installed: at the start of an upload
+ * or fetch, to spare the transfer (install checks again: other uploads may end first). */
+bool modules_reply_if_full(modules_t *m, struct request *req, const char *name, size_t len);
+
+/* Writes `len` bytes of client input (an export name: any bytes, NUL included) as printable
+ * ASCII for a message: \xHH for control bytes, non-ASCII, backslash and quote; "..." where it is
+ * cut to fit `size` (> 0). Returns the length written. */
+size_t modules_escape(const char *bytes, size_t len, char *buf, size_t size);
 
 /* Starts the drain timer if it is not running (session.c pauses an upload). */
 void modules_watch_paused(modules_t *m);

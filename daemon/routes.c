@@ -30,7 +30,8 @@ static const route_t routes[] = {
     {"/v1/modules/{name}/timeline", GET_HEAD, ADMIN_ALWAYS, modules_timeline_start, NULL},
     {"/v1/modules/{name}/fetch", ROUTE_METHOD(HTTP_POST), ROUTE_METHOD(HTTP_POST),
      fetch_module_start, NULL},
-    {"/v1/modules/{name}/invoke/{export}", ROUTE_METHOD(HTTP_POST), ADMIN_ALWAYS, invoke_start,
+    /* {export?}: the empty export name is a name too (invoke/ with nothing after it) */
+    {"/v1/modules/{name}/invoke/{export?}", ROUTE_METHOD(HTTP_POST), ADMIN_ALWAYS, invoke_start,
      NULL},
 };
 
@@ -114,7 +115,8 @@ routes_match(const char *pattern, const char *path, size_t path_len, request_t *
             size_t seg = 0;
             while (p + seg < end && p[seg] != '/')
                 seg++;
-            if (close == NULL || seg == 0 || n_params == REQUEST_MAX_PARAMS)
+            bool may_be_empty = close != NULL && close > pattern && close[-1] == '?';
+            if (close == NULL || (seg == 0 && !may_be_empty) || n_params == REQUEST_MAX_PARAMS)
                 return false;
             if (req != NULL) {
                 req->params[n_params].at = p;

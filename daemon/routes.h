@@ -2,7 +2,8 @@
  * 403 answers for everything else.
  *
  * A pattern is a path whose segments are literal or "{name}", which matches one non-empty segment
- * (given to the handler in req->params, in order). Paths are matched without the query string.
+ * (given to the handler in req->params, in order), or "{name?}", which may also match an empty
+ * one. Paths are matched without the query string.
  * HEAD goes wherever GET goes; the connection drops the body. Methods in a route's admin_methods
  * need the admin token when one is configured (admin.h).
  *

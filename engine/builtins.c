@@ -7,6 +7,14 @@
  * fails writes nothing, and a zero-length access at exactly the end is allowed. memory.grow and
  * table.grow never trap: they answer -1.
  *
+ * Deadlines hold inside them too: a bulk operation may cover 4 GiB, seconds of work, so it runs
+ * in chunks of about a millisecond each (MEMORY_CHUNK bytes, TABLE_CHUNK elements) and looks at
+ * the store's interrupt before each chunk. An interrupted operation traps with "interrupted"
+ * after the chunks before it; that trap is the host's, outside the spec's all-or-nothing rule,
+ * which is about bounds, and bounds are still checked for the whole range before any chunk.
+ * memory.grow only changes page protections and table.grow is bounded by the store's table
+ * limit, so neither is chunked.
+ *
  * Segment, table and function indices come from validated code, so they are in range; vmctx is
  * the first member of the instance, which holds the segments.
  */
@@ -29,16 +37,44 @@ builtin_trap(vmctx_t *vm, int trap_code)
     vm_trap_raise(trap_code);
 }
 
-/* Reached when rsp is below the store's stack limit: a real overflow, or an interrupt that moved
- * the limit out of reach. */
+enum { MEMORY_CHUNK = 1u << 20, TABLE_CHUNK = 1u << 16 };
+
+/* Traps with "interrupted" if the store was interrupted, putting the real stack limit back. */
 static void
-builtin_stack_check(vmctx_t *vm)
+check_interrupt(vmctx_t *vm)
 {
     vm_limits_t *limits = vm->limits;
     if (atomic_exchange(&limits->interrupt, 0)) {
         atomic_store(&limits->stack_limit, limits->saved_stack_limit);
         vm_trap_raise(SL_TRAP_INTERRUPTED);
     }
+}
+
+/* memmove of `size` bytes in chunks of `chunk`, checking for an interrupt before each. spec:
+ * execution, memory.copy: the result is as if copied through a buffer, so with dst above src
+ * the chunks go from the end back, and every chunk reads its source before any later chunk
+ * writes over it. */
+static void
+move_chunked(vmctx_t *vm, void *dst, const void *src, size_t size, size_t chunk)
+{
+    uint8_t *d = dst;
+    const uint8_t *s = src;
+    bool is_backward = (uintptr_t)d > (uintptr_t)s; // the two may be different tables
+    for (size_t done = 0; done < size;) {
+        check_interrupt(vm);
+        size_t len = size - done < chunk ? size - done : chunk;
+        size_t at = is_backward ? size - done - len : done;
+        memmove(d + at, s + at, len);
+        done += len;
+    }
+}
+
+/* Reached when rsp is below the store's stack limit: a real overflow, or an interrupt that moved
+ * the limit out of reach. */
+static void
+builtin_stack_check(vmctx_t *vm)
+{
+    check_interrupt(vm);
     vm_trap_raise(SL_TRAP_STACK_EXHAUSTED);
 }
 
@@ -61,7 +97,12 @@ static void
 builtin_memory_fill(vmctx_t *vm, uint32_t dst, uint32_t value, uint32_t n)
 {
     check_memory(vm, dst, n);
-    memset(vm->mem_base + dst, (uint8_t)value, n);
+    for (uint32_t done = 0; done < n;) {
+        check_interrupt(vm);
+        uint32_t len = n - done < MEMORY_CHUNK ? n - done : MEMORY_CHUNK;
+        memset(vm->mem_base + dst + done, (uint8_t)value, len);
+        done += len;
+    }
 }
 
 static void
@@ -69,15 +110,18 @@ builtin_memory_copy(vmctx_t *vm, uint32_t dst, uint32_t src, uint32_t n)
 {
     check_memory(vm, dst, n);
     check_memory(vm, src, n);
-    memmove(vm->mem_base + dst, vm->mem_base + src, n);
+    move_chunked(vm, vm->mem_base + dst, vm->mem_base + src, n, MEMORY_CHUNK);
 }
 
 static void
 builtin_memory_init(vmctx_t *vm, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n)
 {
-    int trap = instance_memory_init(instance_of(vm), seg, dst, src, n);
+    uint8_t *to;
+    const uint8_t *from;
+    int trap = instance_memory_init_range(instance_of(vm), seg, dst, src, n, &to, &from);
     if (trap)
         vm_trap_raise(trap);
+    move_chunked(vm, to, from, n, MEMORY_CHUNK);
 }
 
 static void
@@ -125,8 +169,11 @@ static void
 builtin_table_fill(vmctx_t *vm, uint32_t table, uint32_t i, void *ref, uint32_t n)
 {
     sl_table_t *t = checked_table(vm, table, i, n);
-    for (uint32_t k = 0; k < n; k++)
+    for (uint32_t k = 0; k < n; k++) {
+        if (k % TABLE_CHUNK == 0)
+            check_interrupt(vm);
         t->elems[i + k] = ref;
+    }
 }
 
 static void
@@ -135,17 +182,20 @@ builtin_table_copy(vmctx_t *vm, uint32_t dst_table, uint32_t src_table, uint32_t
 {
     sl_table_t *d = checked_table(vm, dst_table, dst, n);
     sl_table_t *s = checked_table(vm, src_table, src, n);
-    if (n)
-        memmove(d->elems + dst, s->elems + src, (size_t)n * sizeof *d->elems);
+    move_chunked(vm, d->elems + dst, s->elems + src, (size_t)n * sizeof *d->elems,
+                 TABLE_CHUNK * sizeof *d->elems);
 }
 
 static void
 builtin_table_init(vmctx_t *vm, uint32_t seg, uint32_t table, uint32_t dst, uint32_t src,
                    uint32_t n)
 {
-    int trap = instance_table_init(instance_of(vm), seg, table, dst, src, n);
+    void **to;
+    void *const *from;
+    int trap = instance_table_init_range(instance_of(vm), seg, table, dst, src, n, &to, &from);
     if (trap)
         vm_trap_raise(trap);
+    move_chunked(vm, to, from, (size_t)n * sizeof *to, TABLE_CHUNK * sizeof *to);
 }
 
 static void

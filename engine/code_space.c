@@ -129,13 +129,14 @@ codespace_alloc(codespace_t *cs, size_t size, code_block_t *out)
     if (size == 0)
         return SL_EARG;
     if (size > cs->reserve)
-        return SL_ENOMEM;
+        return SL_ENOSPACE;
     size = round_up(size, CODESPACE_ALIGN);
 
     int rc = SL_ENOMEM;
     pthread_mutex_lock(&cs->lock);
     if (!reserve_ranges(cs))
         goto out;
+    rc = SL_ENOSPACE;
     for (size_t i = 0; i < cs->n_free; i++) {
         codespace_range_t *r = &cs->free_ranges[i];
         if (r->size < size)
@@ -148,6 +149,7 @@ codespace_alloc(codespace_t *cs, size_t size, code_block_t *out)
             cs->n_free--;
         }
         cs->n_live++;
+        cs->used += size;
         out->rw = cs->rw + off;
         out->rx = cs->rx + off;
         out->size = size;
@@ -232,6 +234,7 @@ codespace_release(codespace_t *cs, const code_block_t *block)
         free_hi = off + size;
     }
     cs->n_live--;
+    cs->used -= size;
 
     /* Punch the pages the block touches that are now wholly free. Pages of the coalesced range
      * away from the block were punched when they became free. This happens under the lock: once it
@@ -244,6 +247,15 @@ codespace_release(codespace_t *cs, const code_block_t *block)
         punch_hi = round_down(free_hi, page);
     punch(cs, punch_lo, punch_hi);
     pthread_mutex_unlock(&cs->lock);
+}
+
+size_t
+codespace_used(codespace_t *cs)
+{
+    pthread_mutex_lock(&cs->lock);
+    size_t used = cs->used;
+    pthread_mutex_unlock(&cs->lock);
+    return used;
 }
 
 bool

@@ -26,7 +26,8 @@
  * stopped running it; blocks are not freed individually on codespace_free.
  * Threading: codespace_alloc/codespace_release from any thread (one mutex, see struct codespace);
  * codespace_contains and the translations read only fields fixed at creation.
- * Errors: SL_EARG for bad sizes, SL_ENOMEM when the system refuses memory or the space is full.
+ * Errors: SL_EARG for bad sizes, SL_ENOMEM when the system refuses memory, SL_ENOSPACE when no
+ * free range is large enough (the space is full, or too fragmented, for this block).
  */
 #ifndef SL_CODE_SPACE_H
 #define SL_CODE_SPACE_H
@@ -61,6 +62,7 @@ typedef struct codespace {
     size_t n_free;
     size_t free_cap;   /* kept >= n_live + 1 so that codespace_release never allocates */
     size_t n_live;     /* blocks handed out and not released */
+    size_t used;       /* bytes of those blocks */
 } codespace_t;
 
 /* A block of code space: the same `size` bytes seen through both views. */
@@ -79,13 +81,17 @@ void codespace_free(codespace_t *cs);
 
 /* Hands out a CODESPACE_ALIGN-aligned block of at least `size` (> 0) bytes, first fit. The contents
  * are unspecified (zero where the pages were never written or were given back). SL_EARG for size 0,
- * SL_ENOMEM when no free range is large enough (or bookkeeping memory is refused). Any thread. */
+ * SL_ENOSPACE when no free range is large enough, SL_ENOMEM when bookkeeping memory is refused.
+ * Any thread. */
 int codespace_alloc(codespace_t *cs, size_t size, code_block_t *out);
 /* Returns a block from codespace_alloc to the free list, merging it with free neighbours; pages
  * that become entirely free are given back to the system (hole punched). Releasing a block that is
  * (partly) free already, or one that is not from this space, aborts. No thread may still be
  * running the block's code. Never allocates, never fails. Any thread. */
 void codespace_release(codespace_t *cs, const code_block_t *block);
+
+/* Bytes in live blocks now (a snapshot: other threads may change it at once). Any thread. */
+size_t codespace_used(codespace_t *cs);
 
 /* Whether `pc` lies in the rx view (allocated or not). Async-signal-safe. */
 bool codespace_contains(const codespace_t *cs, uintptr_t pc);

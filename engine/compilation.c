@@ -102,21 +102,20 @@ complete_if_ready(sl_compilation_t *c)
     if (c->rc == 0) {
         /* after every body was validated: finishing checks what they found */
         sl_module_t *m = NULL;
+        sl_error_t err;
+        error_clear(&err);
         int rc = sl_stream_finish(c->stream, &m);
         if (rc == 0 && !m->code)
-            rc = code_new(c->engine, m); /* no bodies: still give instances a jump table */
+            rc = code_new(c->engine, m, &err); /* no bodies: still a jump table for instances */
         if (rc == 0)
             rc = codemap_register_all(c->sites.items, c->sites.n);
         if (rc == 0) {
             c->module = m;
         } else {
             const sl_error_t *stream_err = sl_stream_error(c->stream);
-            sl_error_t err;
-            error_clear(&err);
-            if (stream_err)
+            if (err.code == 0 && stream_err)
                 err = *stream_err;
-            else
-                error_set(&err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc));
+            error_set(&err, rc, SL_NO_SECTION, 0, "%s", sl_strerror(rc)); /* if nothing said why */
             record_error(c, rc, &err);
             sl_module_unref(m);
         }
@@ -194,7 +193,7 @@ on_body(void *user, sl_module_t *m, uint32_t func_index, const uint8_t *body, si
         sl_error_t *err)
 {
     sl_compilation_t *c = user;
-    int rc = m->code ? 0 : code_new(c->engine, m);
+    int rc = m->code ? 0 : code_new(c->engine, m, err);
     if (rc != 0)
         return rc;
     if (c->engine->options.lazy)

@@ -77,10 +77,46 @@ module_code_release(module_code_t *code)
     free(code);
 }
 
+/* Takes a block of code space for the module, within its code limit. Either quota running out
+ * is told in `err` (may be NULL) with figures, and never with a function index: no function is
+ * at fault when the space that every module shares is full. */
+static int
+code_take(module_code_t *code, size_t size, code_block_t *out, sl_error_t *err)
+{
+    sl_engine_t *engine = code->engine;
+    uint64_t limit = engine->options.module_code_limit;
+    size = (size + CODESPACE_ALIGN - 1) & ~(size_t)(CODESPACE_ALIGN - 1);
+    uint64_t held = atomic_fetch_add(&code->code_held, size);
+    int rc = limit && held + size > limit ? SL_ELIMIT : codespace_alloc(engine->code, size, out);
+    if (rc == 0)
+        return 0;
+    atomic_fetch_sub(&code->code_held, size);
+    if (!err)
+        return rc;
+    if (rc == SL_ELIMIT)
+        error_set(err, rc, SL_NO_SECTION, 0,
+                  "module code limit: %llu of %llu bytes in use, the module needs >= %zu more",
+                  (unsigned long long)held, (unsigned long long)limit, size);
+    else if (rc == SL_ENOSPACE) {
+        size_t used = codespace_used(engine->code), total = engine->code->reserve;
+        error_set(err, rc, SL_NO_SECTION, 0,
+                  "code space full: %zu of %zu bytes in use, the module needs >= %zu more%s", used,
+                  total, size, used + size <= total ? " (no free range that large)" : "");
+    }
+    return rc;
+}
+
+static void
+code_give_back(module_code_t *code, const code_block_t *block)
+{
+    atomic_fetch_sub(&code->code_held, block->size);
+    codespace_release(code->engine->code, block);
+}
+
 /* Lazy mode: one stub per function, `mov esi, defined_index; jmp lazy_entry`, which the slot
  * points to until the function is compiled. */
 static int
-lazy_stubs_new(sl_engine_t *engine, module_code_t *code)
+lazy_stubs_new(sl_engine_t *engine, module_code_t *code, sl_error_t *err)
 {
     int rc = pthread_mutex_init(&code->lazy_lock, NULL);
     if (rc != 0)
@@ -90,8 +126,7 @@ lazy_stubs_new(sl_engine_t *engine, module_code_t *code)
         pthread_mutex_destroy(&code->lazy_lock);
         return rc;
     }
-    rc = codespace_alloc(engine->code, LAZY_STUB_SIZE * (size_t)code->n_defined + 1,
-                         &code->lazy_stubs);
+    rc = code_take(code, LAZY_STUB_SIZE * (size_t)code->n_defined + 1, &code->lazy_stubs, err);
     if (rc != 0)
         return rc;
     x64_buf_t buf;
@@ -116,7 +151,7 @@ lazy_stubs_new(sl_engine_t *engine, module_code_t *code)
 }
 
 int
-code_new(sl_engine_t *engine, sl_module_t *m)
+code_new(sl_engine_t *engine, sl_module_t *m, sl_error_t *err)
 {
     module_code_t *code = calloc(1, sizeof *code);
     if (!code)
@@ -124,11 +159,10 @@ code_new(sl_engine_t *engine, sl_module_t *m)
     code->engine = engine;
     code->n_defined = m->n_funcs - m->n_imported_funcs;
     code->blocks = calloc(code->n_defined ? code->n_defined : 1, sizeof *code->blocks);
-    int rc = code->blocks ? codespace_alloc(engine->code, 8 * (size_t)code->n_defined + 8,
-                                            &code->jump_table)
+    int rc = code->blocks ? code_take(code, 8 * (size_t)code->n_defined + 8, &code->jump_table, err)
                           : SL_ENOMEM;
     if (rc == 0 && engine->options.lazy)
-        rc = lazy_stubs_new(engine, code);
+        rc = lazy_stubs_new(engine, code, err);
     if (rc != 0) {
         module_code_release(code);
         return rc;
@@ -182,11 +216,11 @@ site_list_fini(site_list_t *l)
 /* `pending` NULL: the function may run at once, the code map learns it now. */
 static int
 install(module_code_t *code, uint32_t defined_index, uint32_t body_size,
-        const baseline_code_t *compiled, site_list_t *pending)
+        const baseline_code_t *compiled, site_list_t *pending, sl_error_t *err)
 {
     code_block_t *block = &code->blocks[defined_index];
     code_block_t placed;
-    int rc = codespace_alloc(code->engine->code, compiled->code_size, &placed);
+    int rc = code_take(code, compiled->code_size, &placed, err);
     if (rc != 0)
         return rc;
     memcpy(placed.rw, compiled->code, compiled->code_size);
@@ -202,7 +236,7 @@ install(module_code_t *code, uint32_t defined_index, uint32_t body_size,
                  : codemap_register((uintptr_t)placed.rx, compiled->code_size,
                                     compiled->trap_sites, compiled->n_trap_sites);
     if (rc != 0) {
-        codespace_release(code->engine->code, &placed);
+        code_give_back(code, &placed);
         return rc;
     }
     *block = placed;
@@ -224,7 +258,7 @@ compile_and_install(baseline_t *baseline, sl_module_t *m, uint32_t func_index,
                                        &compiled, err);
     if (rc == 0)
         rc = install(m->code, func_index - m->n_imported_funcs, f->body_size, &compiled,
-                     pending);
+                     pending, err);
     if (rc != 0 && err->code == 0) {
         error_set(err, rc, 10, f->body_offset, "%s", sl_strerror(rc));
         err->func_index = func_index;
@@ -288,7 +322,7 @@ compile_on_arrival(void *user, sl_module_t *m, uint32_t func_index, const uint8_
                    size_t size, sl_error_t *err)
 {
     direct_compile_t *dc = user;
-    int rc = m->code ? 0 : code_new(dc->engine, m);
+    int rc = m->code ? 0 : code_new(dc->engine, m, err);
     if (rc != 0 || dc->engine->options.lazy)
         return rc;
     return compile_and_install(dc->baseline, m, func_index, &dc->sites, err);
@@ -313,7 +347,7 @@ compile_directly(sl_engine_t *engine, const void *bytes, size_t size, sl_module_
     else
         rc = sl_module_decode(bytes, size, &options, out, err);
     if (rc == 0 && !(*out)->code)
-        rc = code_new(engine, *out); /* no bodies: still give instances a jump table */
+        rc = code_new(engine, *out, err); /* no bodies: still give instances a jump table */
     if (rc == 0)
         rc = codemap_register_all(dc.sites.items, dc.sites.n);
     if (rc != 0 && err->code == 0)

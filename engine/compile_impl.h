@@ -19,8 +19,9 @@ typedef struct site_list {
 int site_list_take(site_list_t *to, site_list_t *from);
 void site_list_fini(site_list_t *l);
 
-/* Gives a module its code (jump table, lazy stubs in lazy mode); `m->code` is set. */
-int code_new(sl_engine_t *engine, sl_module_t *m);
+/* Gives a module its code (jump table, lazy stubs in lazy mode); `m->code` is set. When the
+ * code space or the module's code limit is exhausted, `err` (may be NULL) says by how much. */
+int code_new(sl_engine_t *engine, sl_module_t *m, sl_error_t *err);
 
 /* Compiles and installs function `func_index` of `m` (its body complete). Its trap sites go to
  * `pending`, or straight to the code map when `pending` is NULL (the code may run at once). On

@@ -8,7 +8,8 @@
 #include "runtime.h"
 #include "trap_handler.h"
 
-enum { CODE_RESERVE = 1u << 30 }; /* address space only: pages are committed as code is written */
+/* address space only: pages are committed as code is written */
+#define DEFAULT_CODE_SPACE_SIZE ((uint64_t)1 << 30)
 
 /* What generated code may use, read once per engine: part of the code's identity. */
 static unsigned
@@ -78,8 +79,11 @@ sl_engine_new(const sl_engine_options_t *options, sl_engine_t **out)
     int rc = traps_install();
     if (rc == 0)
         rc = typeregistry_new(&e->types);
+    uint64_t code_size = e->options.code_space_size ? e->options.code_space_size
+                                                    : DEFAULT_CODE_SPACE_SIZE;
     if (rc == 0)
-        rc = codespace_new(CODE_RESERVE, &e->code);
+        rc = code_size <= CODESPACE_MAX_RESERVE ? codespace_new((size_t)code_size, &e->code)
+                                                : SL_EARG;
     if (rc == 0)
         rc = entry_generate(e);
     if (rc == 0)
@@ -92,6 +96,27 @@ sl_engine_new(const sl_engine_options_t *options, sl_engine_t **out)
     }
     *out = e;
     return 0;
+}
+
+void
+sl_engine_set_memory_budget(sl_engine_t *e, uint64_t size)
+{
+    atomic_store(&e->memory.budget, size);
+}
+
+uint64_t
+sl_engine_memory_committed(const sl_engine_t *e)
+{
+    return atomic_load(&((sl_engine_t *)e)->memory.committed); /* C17 atomics take non-const */
+}
+
+void
+sl_engine_code_space(sl_engine_t *e, uint64_t *used, uint64_t *size)
+{
+    if (used)
+        *used = codespace_used(e->code);
+    if (size)
+        *size = e->code->reserve;
 }
 
 void

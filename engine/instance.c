@@ -23,8 +23,24 @@ sl_store_new(sl_engine_t *engine, sl_store_t **out)
     s->engine = engine;
     atomic_init(&s->limits.stack_limit, 0);
     atomic_init(&s->limits.interrupt, 0);
+    s->memory.pool = &engine->memory;
+    s->max_table_elems = TABLE_MAX_ELEMS;
     *out = s;
     return 0;
+}
+
+void
+sl_store_set_limits(sl_store_t *s, const sl_store_limits_t *limits)
+{
+    s->memory.limit = limits->max_memory;
+    uint32_t elems = limits->max_table_elems;
+    s->max_table_elems = elems == 0 || elems > TABLE_MAX_ELEMS ? TABLE_MAX_ELEMS : elems;
+}
+
+uint64_t
+sl_store_memory_committed(const sl_store_t *s)
+{
+    return s->memory.committed;
 }
 
 static void
@@ -151,11 +167,36 @@ limit_max(const module_limits_range_t *l)
     return l->has_max ? (uint32_t)l->max : UINT32_MAX;
 }
 
+/* A defined table or memory over the store's limits: SL_ELIMIT, saying what was asked for and
+ * which limit refused it, so that a host can pass the message on as it is. */
+static int
+refuse_table(const sl_store_t *store, uint32_t i, uint64_t min, sl_error_t *err)
+{
+    if (err)
+        error_set(err, SL_ELIMIT, 4, 0,
+                  "instantiation: table %u of %llu elements is over the limit of %u elements", i,
+                  (unsigned long long)min, store->max_table_elems);
+    return SL_ELIMIT;
+}
+
+static int
+refuse_memory(const sl_store_t *store, uint64_t min_pages, sl_error_t *err)
+{
+    uint64_t size = min_pages * MEMORY_PAGE_SIZE, limit = 0;
+    const char *which = memory_refusal(&store->memory, size, &limit);
+    if (err && which)
+        error_set(err, SL_ELIMIT, 5, 0,
+                  "instantiation: memory of %llu pages (%llu bytes) is over %s of %llu bytes",
+                  (unsigned long long)min_pages, (unsigned long long)size, which,
+                  (unsigned long long)limit);
+    return SL_ELIMIT;
+}
+
 /* The tables, memory and globals the module defines, as store objects. Globals are initialised
  * here: their constant expressions see only imported globals and functions (spec: the auxiliary
  * instance of instantiation step 5), both in place by now. */
 static int
-define_objects(sl_instance_t *inst)
+define_objects(sl_instance_t *inst, sl_error_t *err)
 {
     sl_store_t *store = inst->store;
     const sl_module_t *m = inst->module;
@@ -164,11 +205,15 @@ define_objects(sl_instance_t *inst)
         const module_table_t *t = &m->tables[i];
         rc = store_table_new(store, t->elem_type, (uint32_t)t->limits.min, limit_max(&t->limits),
                              t->limits.has_max, &inst->table_ptrs[i]);
+        if (rc == SL_ELIMIT)
+            rc = refuse_table(store, i, t->limits.min, err);
     }
     for (uint32_t i = m->n_imported_memories; i < m->n_memories && rc == 0; i++) {
         const module_memory_t *mem = &m->memories[i];
         rc = store_memory_new(store, (uint32_t)mem->limits.min, limit_max(&mem->limits),
                               mem->limits.has_max, &inst->memory);
+        if (rc == SL_ELIMIT)
+            rc = refuse_memory(store, mem->limits.min, err);
     }
     for (uint32_t i = m->n_imported_globals; i < m->n_globals && rc == 0; i++) {
         const module_global_t *g = &m->globals[i];
@@ -217,7 +262,7 @@ sl_instance_new(sl_store_t *store, sl_module_t *m, const sl_extern_t *imports, s
     /* From here on objects land in the store; a failure leaves them there, unreachable, until
      * the store goes. */
     if (rc == 0)
-        rc = define_objects(inst);
+        rc = define_objects(inst, err);
     if (rc == 0)
         rc = instance_segments_new(inst);
     if (rc != 0) {
@@ -244,6 +289,15 @@ sl_instance_new(sl_store_t *store, sl_module_t *m, const sl_extern_t *imports, s
     }
     *out = inst;
     return 0;
+}
+
+uint64_t
+sl_instance_memory_grown(const sl_instance_t *inst)
+{
+    if (!inst->memory)
+        return 0;
+    uint64_t pages = inst->memory->linear->pages, initial = inst->module->memories[0].limits.min;
+    return pages > initial ? (pages - initial) * MEMORY_PAGE_SIZE : 0;
 }
 
 int

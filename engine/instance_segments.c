@@ -128,28 +128,52 @@ instance_segments_apply(sl_instance_t *inst)
 }
 
 int
-instance_table_init(sl_instance_t *inst, uint32_t seg, uint32_t table, uint32_t dst,
-                    uint32_t src, uint32_t n)
+instance_table_init_range(sl_instance_t *inst, uint32_t seg, uint32_t table, uint32_t dst,
+                          uint32_t src, uint32_t n, void ***to, void *const **from)
 {
     const instance_elem_t *e = &inst->elems[seg];
     sl_table_t *t = inst->table_ptrs[table];
     /* 64-bit sums: u32 operands cannot wrap */
     if ((uint64_t)src + n > e->len || (uint64_t)dst + n > t->size)
         return SL_TRAP_TABLE_OOB;
-    if (n)
-        memcpy(t->elems + dst, e->refs + src, (size_t)n * sizeof *t->elems);
+    *to = t->elems + dst;
+    *from = e->refs + src;
     return 0;
 }
 
 int
-instance_memory_init(sl_instance_t *inst, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n)
+instance_memory_init_range(sl_instance_t *inst, uint32_t seg, uint32_t dst, uint32_t src,
+                           uint32_t n, uint8_t **to, const uint8_t **from)
 {
     const sl_module_t *m = inst->module;
     const linear_memory_t *mem = inst->vm.memory;
     uint64_t size = mem ? mem->size : 0;
     if ((uint64_t)src + n > inst->data_sizes[seg] || (uint64_t)dst + n > size)
         return SL_TRAP_MEMORY_OOB;
-    if (n)
-        memcpy(mem->base + dst, m->wire + m->datas[seg].bytes_offset + src, n);
+    *to = mem ? mem->base + dst : NULL; /* no memory: n is 0 and nothing is written */
+    *from = m->wire + m->datas[seg].bytes_offset + src;
     return 0;
+}
+
+int
+instance_table_init(sl_instance_t *inst, uint32_t seg, uint32_t table, uint32_t dst,
+                    uint32_t src, uint32_t n)
+{
+    void **to;
+    void *const *from;
+    int trap = instance_table_init_range(inst, seg, table, dst, src, n, &to, &from);
+    if (trap == 0 && n)
+        memcpy(to, from, (size_t)n * sizeof *to);
+    return trap;
+}
+
+int
+instance_memory_init(sl_instance_t *inst, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n)
+{
+    uint8_t *to;
+    const uint8_t *from;
+    int trap = instance_memory_init_range(inst, seg, dst, src, n, &to, &from);
+    if (trap == 0 && n)
+        memcpy(to, from, n);
+    return trap;
 }

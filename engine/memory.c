@@ -35,8 +35,61 @@ commit(linear_memory_t *mem, uint64_t from_pages, uint64_t to_pages)
     return false;
 }
 
+/* Room for `size` more bytes in the account, then in its pool; the pool is shared, so its
+ * charge is one compare-and-swap that fails rather than passes the budget. Sums stay far below
+ * 2^64 (at most 2^32 bytes per memory), so they cannot wrap. */
+static bool
+charge(memory_account_t *a, uint64_t size)
+{
+    if (!a || size == 0)
+        return true;
+    if (a->limit && a->committed + size > a->limit)
+        return false;
+    if (a->pool) {
+        memory_pool_t *p = a->pool;
+        uint64_t old = atomic_load_explicit(&p->committed, memory_order_relaxed);
+        do {
+            uint64_t budget = atomic_load_explicit(&p->budget, memory_order_relaxed);
+            if (budget && old + size > budget)
+                return false;
+        } while (!atomic_compare_exchange_weak_explicit(&p->committed, &old, old + size,
+                                                        memory_order_relaxed,
+                                                        memory_order_relaxed));
+    }
+    a->committed += size;
+    return true;
+}
+
+static void
+uncharge(memory_account_t *a, uint64_t size)
+{
+    if (!a || size == 0)
+        return;
+    a->committed -= size;
+    if (a->pool)
+        atomic_fetch_sub_explicit(&a->pool->committed, size, memory_order_relaxed);
+}
+
+const char *
+memory_refusal(const memory_account_t *a, uint64_t size, uint64_t *limit)
+{
+    if (!a)
+        return NULL;
+    if (a->limit && a->committed + size > a->limit) {
+        *limit = a->limit;
+        return "the store's limit";
+    }
+    uint64_t budget = a->pool ? atomic_load(&a->pool->budget) : 0;
+    if (budget && atomic_load(&a->pool->committed) + size > budget) {
+        *limit = budget;
+        return "the engine's budget";
+    }
+    return NULL;
+}
+
 int
-memory_new(uint32_t min_pages, uint32_t max_pages, linear_memory_t **out)
+memory_new(memory_account_t *account, uint32_t min_pages, uint32_t max_pages,
+           linear_memory_t **out)
 {
     *out = NULL;
     if (min_pages > max_pages || max_pages > MEMORY_MAX_PAGES)
@@ -54,12 +107,18 @@ memory_new(uint32_t min_pages, uint32_t max_pages, linear_memory_t **out)
     mem->reservation_size = (size_t)MEMORY_RESERVE;
     mem->base = p;
     mem->max_pages = max_pages;
+    uint64_t size = (uint64_t)min_pages * MEMORY_PAGE_SIZE;
+    if (!charge(account, size)) {
+        memory_free(mem);
+        return SL_ELIMIT;
+    }
+    mem->account = account; /* from here on memory_free gives `size` back */
+    mem->size = size;
     if (!commit(mem, 0, min_pages)) {
         memory_free(mem);
         return SL_ENOMEM;
     }
     mem->pages = min_pages;
-    mem->size = (uint64_t)min_pages * MEMORY_PAGE_SIZE;
     *out = mem;
     return 0;
 }
@@ -70,6 +129,7 @@ memory_free(linear_memory_t *mem)
     if (!mem)
         return;
     munmap(mem->reservation, mem->reservation_size);
+    uncharge(mem->account, mem->size);
     free(mem);
 }
 
@@ -82,8 +142,13 @@ memory_grow(linear_memory_t *mem, uint32_t delta_pages)
     uint64_t new_pages = old_pages + delta_pages;
     if (new_pages > mem->max_pages || new_pages > MEMORY_MAX_PAGES)
         return -1;
-    if (!commit(mem, old_pages, new_pages))
+    uint64_t more = (uint64_t)delta_pages * MEMORY_PAGE_SIZE;
+    if (!charge(mem->account, more))
         return -1;
+    if (!commit(mem, old_pages, new_pages)) {
+        uncharge(mem->account, more);
+        return -1;
+    }
     mem->pages = (uint32_t)new_pages;
     mem->size = new_pages * MEMORY_PAGE_SIZE;
     return (int64_t)old_pages;

@@ -135,7 +135,7 @@ store_table_new(sl_store_t *store, uint8_t elem_type, uint32_t min, uint32_t max
 {
     if (!valtype_is_ref(elem_type) || (has_max && min > max))
         return SL_EARG;
-    if (min > TABLE_MAX_ELEMS)
+    if (min > store->max_table_elems)
         return SL_ELIMIT;
     void **elems = calloc(min ? min : 1, sizeof *elems); /* all null */
     sl_table_t *t = elems ? store_alloc(store, sizeof *t, table_destroy) : NULL;
@@ -165,7 +165,7 @@ table_grow(sl_table_t *t, uint32_t delta, void *init)
     /* spec: execution, table.grow: failure (-1) past the maximum; an implementation may also
      * fail for lack of resources, which the element limit stands for. */
     uint64_t old = t->size, size = old + delta;
-    if (size > t->max || size > TABLE_MAX_ELEMS)
+    if (size > t->max || size > t->store->max_table_elems)
         return -1;
     if (delta == 0)
         return (int64_t)old;
@@ -213,7 +213,7 @@ store_memory_new(sl_store_t *store, uint32_t min_pages, uint32_t max_pages, bool
     if (min_pages > max_pages || max_pages > MEMORY_MAX_PAGES)
         return SL_EARG;
     linear_memory_t *linear;
-    int rc = memory_new(min_pages, max_pages, &linear);
+    int rc = memory_new(&store->memory, min_pages, max_pages, &linear);
     if (rc != 0)
         return rc;
     sl_memory_t *m = store_alloc(store, sizeof *m, memory_destroy);

@@ -33,6 +33,7 @@ struct sl_engine {
     type_registry_t *types;  /* canonical function type ids; thread-safe */
     code_block_t lazy_entry; /* lazy mode: compiles a function on its first call (compile.c) */
     struct deadlines *deadlines; /* the stores' deadlines and their watchdog (deadline.h) */
+    memory_pool_t memory; /* linear memory committed by every store (sl_engine_set_memory_budget) */
 };
 
 /* What every instance of a module shares at run time, made by the first instantiation
@@ -57,6 +58,9 @@ typedef struct module_code {
     atomic_uint funcs_compiled;
     _Atomic uint64_t tier_up_requests;
     _Atomic(module_shared_t *) shared; /* NULL until the first instantiation */
+    /* bytes of code space the module holds, for sl_engine_options_t.module_code_limit: added
+     * before each block is taken, by whichever thread takes it */
+    _Atomic uint64_t code_held;
     /* lazy mode only: the stubs the slots start at, and what compiles behind them. lazy_lock
      * guards lazy_baseline and the blocks[] entries of functions compiled lazily. */
     code_block_t lazy_stubs;
@@ -69,6 +73,8 @@ void module_code_release(module_code_t *code);
 struct sl_store {
     sl_engine_t *engine;
     vm_limits_t limits;
+    memory_account_t memory;  /* its memories' committed bytes, charged to engine->memory */
+    uint32_t max_table_elems; /* per table (sl_store_set_limits), at most TABLE_MAX_ELEMS */
     sl_instance_t *instances; /* owned, linked through next */
     struct store_object *objects; /* host-created objects (objects.c) */
 };
@@ -81,9 +87,9 @@ struct sl_memory {
     sl_store_t *store;
 };
 
-/* Tables grow up to their maximum and never past this many elements (V8's limit): table.grow
- * answers -1 beyond it, and a module asking for more at instantiation is refused with
- * SL_ELIMIT. */
+/* Tables grow up to their maximum and never past this many elements (V8's limit), nor past the
+ * store's max_table_elems: table.grow answers -1 beyond it, and a module asking for more at
+ * instantiation is refused with SL_ELIMIT. */
 #define TABLE_MAX_ELEMS 10000000u
 
 /* objects.c: store objects for instances and hosts alike. Errors: SL_EARG, SL_ELIMIT,
@@ -96,7 +102,7 @@ int store_table_new(sl_store_t *store, uint8_t elem_type, uint32_t min, uint32_t
 /* A global of `type` holding zero (null for references). */
 int store_global_new(sl_store_t *store, uint8_t type, bool is_mutable, sl_global_t **out);
 /* table.grow: fills the new elements with `init`; returns the old size, or -1 past the maximum,
- * TABLE_MAX_ELEMS, or when memory runs out (the table is then unchanged). */
+ * the store's max_table_elems, or when memory runs out (the table is then unchanged). */
 int64_t table_grow(sl_table_t *table, uint32_t delta, void *init);
 
 /* An element segment as an instance holds it: its references, evaluated at instantiation (spec:
@@ -127,6 +133,12 @@ int instance_table_init(sl_instance_t *inst, uint32_t seg, uint32_t table, uint3
                         uint32_t src, uint32_t n);
 int instance_memory_init(sl_instance_t *inst, uint32_t seg, uint32_t dst, uint32_t src,
                          uint32_t n);
+/* The same bounds checks alone: 0 with where the n elements (bytes) go and come from, for a
+ * caller that copies them itself (the builtins, in chunks), or the trap code. */
+int instance_table_init_range(sl_instance_t *inst, uint32_t seg, uint32_t table, uint32_t dst,
+                              uint32_t src, uint32_t n, void ***to, void *const **from);
+int instance_memory_init_range(sl_instance_t *inst, uint32_t seg, uint32_t dst, uint32_t src,
+                               uint32_t n, uint8_t **to, const uint8_t **from);
 /* Evaluates a constant expression in the instance's context: imported globals and func_ptrs
  * must be set. */
 void instance_const_eval(const sl_instance_t *inst, const module_const_expr_t *expr,

@@ -267,6 +267,13 @@ typedef struct sl_engine_options {
      * SSE code paths, and for a code cache shared with machines that lack AVX (the engine's
      * code identity then leaves out avx and avx2). */
     bool no_avx;
+    /* Bytes of executable memory for every module of the engine together (0: the default,
+     * 1 GiB; at most 2 GiB, so all code stays within rel32 reach). Address space only: pages
+     * cost memory as code is written. A compile that finds it full fails with SL_ENOSPACE. */
+    uint64_t code_space_size;
+    /* Bytes of that space one module's code (its functions, jump table and stubs) may take
+     * (0: no limit beyond the space). Exceeding it fails the compile with SL_ELIMIT. */
+    uint64_t module_code_limit;
 } sl_engine_options_t;
 
 /* 0 if this CPU can run generated code, else SL_ENOTSUP with the missing feature named in `why`
@@ -281,6 +288,19 @@ void sl_engine_free(sl_engine_t *engine);
  * compiled by one engine is valid for another with the same identity (the code cache keys on
  * it). Returns the length snprintf would; `buf` holds as much as fits. */
 size_t sl_engine_code_identity(const sl_engine_t *engine, char *buf, size_t size);
+
+/* A budget on the linear memory committed by all the engine's stores together, `size` bytes (0,
+ * the default: none). The engine keeps the committed total in one atomic counter that every
+ * memory's creation, growth and release updates, so the budget holds across threads: a memory
+ * that would pass it is refused as a store's own limit refuses it (sl_store_limits_t). Lowering
+ * it below what is committed frees nothing; new commits fail until enough memory is released.
+ * Any thread. */
+void sl_engine_set_memory_budget(sl_engine_t *engine, uint64_t size);
+/* Bytes of linear memory committed in all the engine's stores now. Any thread. */
+uint64_t sl_engine_memory_committed(const sl_engine_t *engine);
+/* The code space: bytes in use by live code (freed when the last reference to its module goes)
+ * and the space's size. Either pointer may be NULL. Any thread; a snapshot. */
+void sl_engine_code_space(sl_engine_t *engine, uint64_t *used, uint64_t *size);
 
 /* Decodes, validates and compiles a whole module. */
 int sl_module_compile(sl_engine_t *engine, const void *bytes, size_t size, sl_module_t **out,
@@ -370,6 +390,24 @@ void sl_store_interrupt(sl_store_t *store);
  * Replaces an earlier deadline and drops an interrupt still pending from one. Store's thread. */
 int sl_store_set_deadline(sl_store_t *store, uint64_t timeout_ns);
 
+/* What wasm code in one store may allocate (a new store has only the engine's own bounds). 0 in a
+ * field: no bound of that kind. */
+typedef struct sl_store_limits {
+    /* Bytes of linear memory committed by the store's memories together. A memory whose initial
+     * size passes it is refused with SL_ELIMIT (sl_instance_new, sl_memory_new); memory.grow past
+     * it returns -1. */
+    uint64_t max_memory;
+    /* Elements of one table, at most 10,000,000 (the engine's own bound). A larger initial size
+     * is SL_ELIMIT; table.grow past it returns -1. */
+    uint32_t max_table_elems;
+} sl_store_limits_t;
+
+/* Sets the store's limits for what it allocates from now on: what it holds already stays, even
+ * above them. Store's thread. */
+void sl_store_set_limits(sl_store_t *store, const sl_store_limits_t *limits);
+/* Bytes of linear memory the store's memories have committed. Store's thread. */
+uint64_t sl_store_memory_committed(const sl_store_t *store);
+
 /* ---- runtime: externals ---------------------------------------------------------------------- */
 
 typedef struct sl_extern {
@@ -408,6 +446,9 @@ uint8_t *sl_memory_data(const sl_memory_t *memory, uint64_t *size);
  * not created). `err` and `trap` may be NULL. */
 int sl_instance_new(sl_store_t *store, sl_module_t *module, const sl_extern_t *imports,
                     size_t n_imports, sl_instance_t **out, sl_error_t *err, sl_trap_t *trap);
+/* Bytes by which the instance's memory has grown past the initial size its module declares (0
+ * without a memory): what a host that keeps idle instances may want back. */
+uint64_t sl_instance_memory_grown(const sl_instance_t *instance);
 /* Looks up an export by name: SL_ENOTFOUND if there is none. */
 int sl_instance_export(sl_instance_t *instance, const char *name, size_t name_len,
                        sl_extern_t *out);

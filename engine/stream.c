@@ -173,9 +173,12 @@ deliver_body(sl_stream_t *s)
         int rc = s->options.on_body(s->options.user, m, func_index, m->wire + f->body_offset,
                                     f->body_size, &s->err);
         if (rc != 0) {
+            /* A consumer that described the error said where it is, or that no function is at
+             * fault (a full code space): only an undescribed failure gets this body's index. */
+            bool is_described = s->err.code != 0;
             error_set(&s->err, rc, 10, s->pos, "the function body consumer failed: %s",
                       sl_strerror(rc));
-            if (s->err.func_index == SL_NO_INDEX)
+            if (!is_described)
                 s->err.func_index = func_index;
             return s->err.code;
         }
@@ -354,7 +357,12 @@ sl_stream_finish(sl_stream_t *s, sl_module_t **out)
                                       s->state == ST_BODY_SIZE || s->state == ST_CODE_COUNT
                                   ? "unexpected end of section or function"
                                   : "unexpected end";
-        return stream_fail(s, SL_EMALFORMED, section, m->wire_size, message);
+        stream_fail(s, SL_EMALFORMED, section, m->wire_size, message);
+        if (s->state == ST_BODY) { /* the body whose size was read: name it, as validation would */
+            s->err.func_index = m->n_imported_funcs + m->n_code_bodies;
+            s->err.body_offset = (uint32_t)(m->wire_size - s->pos);
+        }
+        return s->err.code;
     }
     if (!module_check_complete(&s->decoder, m->wire_size))
         return s->err.code;

@@ -23,6 +23,8 @@ if [ "$target" = http ] && [ -z "$(ls -A "$seeds")" ]; then
   printf '\x07POST /v1/x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n' >"$seeds/chunked"
   printf '\x02PUT / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok' >"$seeds/expect"
   printf '\x01GET / HTTP/1.0\r\nBad Header\r\n\r\n' >"$seeds/malformed"
+  printf '\x04GET / HTTP/1.1\r\nX: a\r\n Content-Length: 5\r\n\r\nhello' >"$seeds/folded"
+  printf '\x06POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;e=v\r\nabc\r\n0\r\n\n' >"$seeds/bare-lf"
 fi
 if [ -z "$(ls -A "$seeds")" ]; then
   tmp=$(mktemp -d)

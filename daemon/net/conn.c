@@ -247,9 +247,13 @@ on_reply(void *owner, request_t *req)
     if (conn->phase == PHASE_CLOSING)
         return;
     /* An early answer to a client that waits for 100 Continue before sending its body: that body
-     * may never come, so the answer is the last one (RFC 9110, 10.1.1). */
-    if (req == conn->current && !req->is_body_done && (req->owner_flags & REQ_WANTS_CONTINUE) &&
-        !(req->owner_flags & REQ_CONTINUE_SENT)) {
+     * may never come, so the answer is the last one (RFC 9110, 10.1.1). And a body the handler
+     * refused as too large (413) is not read to its end, which may be far away: the answer goes
+     * out now and ends the connection. */
+    bool is_waiting = (req->owner_flags & REQ_WANTS_CONTINUE) &&
+                      !(req->owner_flags & REQ_CONTINUE_SENT);
+    if (req == conn->current && !req->is_body_done &&
+        (is_waiting || (req->has_response && req->response.status == 413))) {
         req->owner_flags |= REQ_LAST;
         conn->current = NULL;
         conn->phase = PHASE_ENDED;

@@ -197,8 +197,53 @@ fetcher_close(fetcher_t *f)
 
 /* ---- the policy: URLs and hosts ------------------------------------------------------------- */
 
+/* "8080" -> 8080; 0 for anything but 1..65535 in decimal. */
+static unsigned
+parse_port(const char *at, size_t len)
+{
+    unsigned port = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (at[i] < '0' || at[i] > '9' || port > 65535)
+            return 0;
+        port = port * 10 + (unsigned)(at[i] - '0');
+    }
+    return port <= 65535 ? port : 0;
+}
+
+/* Whether one allowlist entry names `host` (brackets removed) on `port`. */
+static bool
+entry_allows(const char *entry, size_t len, const char *host, size_t host_len, unsigned port)
+{
+    const char *name = entry, *colon = NULL;
+    size_t name_len = len;
+    if (len > 0 && entry[0] == '[') {
+        const char *close = memchr(entry, ']', len);
+        if (close == NULL)
+            return false;
+        name = entry + 1;
+        name_len = (size_t)(close - name);
+        if (close + 1 < entry + len) {
+            if (close[1] != ':')
+                return false;
+            colon = close + 1;
+        }
+    } else {
+        colon = memchr(entry, ':', len);
+        if (colon != NULL && memchr(colon + 1, ':', len - (size_t)(colon + 1 - entry)) != NULL)
+            colon = NULL; /* an IPv6 address without brackets: no port */
+        else if (colon != NULL)
+            name_len = (size_t)(colon - entry);
+    }
+    if (name_len == 0 || name_len != host_len || strncasecmp(name, host, host_len) != 0)
+        return false;
+    if (colon == NULL)
+        return port == 80 || port == 443;
+    unsigned listed = parse_port(colon + 1, (size_t)(entry + len - colon - 1));
+    return listed != 0 && listed == port;
+}
+
 bool
-fetch_host_allowed(const char *allow_hosts, const char *host)
+fetch_host_allowed(const char *allow_hosts, const char *host, unsigned port)
 {
     size_t host_len = strlen(host);
     if (host_len >= 2 && host[0] == '[' && host[host_len - 1] == ']') {
@@ -210,26 +255,22 @@ fetch_host_allowed(const char *allow_hosts, const char *host)
     for (const char *p = allow_hosts; *p != '\0';) {
         p += strspn(p, " \t,");
         size_t len = strcspn(p, " \t,");
-        const char *entry = p;
-        p += len;
-        if (len >= 2 && entry[0] == '[' && entry[len - 1] == ']') {
-            entry++;
-            len -= 2;
-        }
-        if (len == host_len && len > 0 && strncasecmp(entry, host, len) == 0)
+        if (len > 0 && entry_allows(p, len, host, host_len, port))
             return true;
+        p += len;
     }
     return false;
 }
 
 /* Resolves `url` against `base` (NULL: none) into `out` and checks it: http or https, no user or
- * password, a host on the allowlist. */
+ * password, a host and port on the allowlist. Nothing here touches the network, so a refusal
+ * cannot depend on what the origin would have answered. */
 static fetch_result_t
 check_url(const fetch_t *t, const char *base, const char *url, char out[FETCH_MAX_URL])
 {
     fetch_result_t r = FETCH_BAD_URL;
     CURLU *h = curl_url();
-    char *scheme = NULL, *host = NULL, *user = NULL, *password = NULL, *full = NULL;
+    char *scheme = NULL, *host = NULL, *port = NULL, *user = NULL, *password = NULL, *full = NULL;
     if (h == NULL)
         return FETCH_BAD_URL;
     if (base != NULL && curl_url_set(h, CURLUPART_URL, base, 0) != CURLUE_OK)
@@ -237,6 +278,7 @@ check_url(const fetch_t *t, const char *base, const char *url, char out[FETCH_MA
     if (curl_url_set(h, CURLUPART_URL, url, 0) != CURLUE_OK ||
         curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+        curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK ||
         curl_url_get(h, CURLUPART_URL, &full, 0) != CURLUE_OK)
         goto out;
     if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)
@@ -248,10 +290,13 @@ check_url(const fetch_t *t, const char *base, const char *url, char out[FETCH_MA
     if (strlen(full) >= FETCH_MAX_URL)
         goto out;
     strcpy(out, full);
-    r = fetch_host_allowed(t->options.allow_hosts, host) ? FETCH_RUNNING : FETCH_HOST_NOT_ALLOWED;
+    r = fetch_host_allowed(t->options.allow_hosts, host, parse_port(port, strlen(port)))
+            ? FETCH_RUNNING
+            : FETCH_HOST_NOT_ALLOWED;
 out:
     curl_free(scheme);
     curl_free(host);
+    curl_free(port);
     curl_free(user);
     curl_free(password);
     curl_free(full);

@@ -102,8 +102,10 @@ struct fetch {
 int fetcher_init(fetcher_t *f, uv_loop_t *loop);
 void fetcher_close(fetcher_t *f);
 
-/* True when `host` (as in a URL, without port; IPv6 with or without brackets) is listed. */
-bool fetch_host_allowed(const char *allow_hosts, const char *host);
+/* True when `host` (as in a URL, without port; IPv6 with or without brackets) on `port` is listed
+ * in `allow_hosts`: comma- or blank-separated entries "host:port" or "[v6]:port" (that port only)
+ * or "host", "[v6]", "v6" (ports 80 and 443 only). An entry with a bad port allows nothing. */
+bool fetch_host_allowed(const char *allow_hosts, const char *host, unsigned port);
 
 fetch_result_t fetch_start(fetcher_t *f, fetch_t *t, const fetch_options_t *options,
                            const char *url);

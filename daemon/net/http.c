@@ -1,4 +1,5 @@
-/* llhttp callbacks that build an http_request_t and enforce the header limit (see http.h). */
+/* llhttp callbacks that build an http_request_t, enforce the header limit and check the framing
+ * llhttp lets through (see http.h). */
 #include "http.h"
 
 #include <stdlib.h>
@@ -8,9 +9,31 @@
 #include "slipstream.h"
 
 enum {
-    TARGET_MIN_CAP = 64,
-    /* ": " and CRLF around each header line, which no span callback reports. */
+    HEAD_MIN_CAP = 256,
+    /* ": " and CRLF around each header line, which no span callback reports. It also pays for the
+     * ':' and '\n' a header takes in the head buffer, so that buffer never outgrows the count. */
     HEADER_LINE_OVERHEAD = 4,
+};
+
+/* Why the parser paused itself: the owner hears of the head, and of the request, only once the
+ * line check has seen every byte before them. */
+enum hold {
+    HOLD_NONE,     /* a pause the body callback asked for */
+    HOLD_HEAD,     /* at the end of the head */
+    HOLD_TRAILERS, /* after the last chunk's size line: the trailer section follows */
+    HOLD_REQUEST,  /* at the end of the request */
+};
+
+/* The line check over the head and the trailer section: llhttp accepts bare LF line ends and
+ * obs-fold, which a proxy may read differently. spec: RFC 9112, 2.2 (CRLF), 5.2 (obs-fold). */
+enum scan {
+    SCAN_OFF,          /* in the body, or between requests */
+    SCAN_REQUEST_LINE, /* method SP target SP version: no other blanks */
+    SCAN_LINE_START,   /* after a CRLF */
+    SCAN_LINE,         /* in a header line */
+    SCAN_CR,           /* after the CR of a line */
+    SCAN_END_CR,       /* after the CR of the empty line */
+    SCAN_DONE,         /* after the empty line: llhttp must end the section here */
 };
 
 static int
@@ -23,32 +46,63 @@ refuse(http_t *http, int status, const char *message)
 }
 
 static int
-count_header_bytes(http_t *http, size_t size)
+count_bytes(http_t *http, size_t size, const char *message)
 {
     http->header_size += size;
     if (http->header_size > http->max_header_size)
-        return refuse(http, 431, "request line and headers exceed max_header_size");
+        return refuse(http, 431, message);
     return 0;
+}
+
+static int
+count_header_bytes(http_t *http, size_t size)
+{
+    return count_bytes(http, size, "request line and headers exceed max_header_size");
+}
+
+/* Appends to the head buffer. What is appended was counted first, so the buffer stays within
+ * max_header_size. */
+static int
+head_append(http_t *http, const char *at, size_t size)
+{
+    if (size == 0) /* an empty piece (llhttp sends them): head may still be NULL */
+        return 0;
+    if (http->head_len + size > http->head_cap) {
+        size_t need = http->head_len + size;
+        size_t cap = http->head_cap ? http->head_cap : HEAD_MIN_CAP;
+        while (cap < need)
+            cap *= 2;
+        if (cap > http->max_header_size && need <= http->max_header_size)
+            cap = http->max_header_size;
+        char *grown = realloc(http->head, cap);
+        if (grown == NULL)
+            return refuse(http, 500, "out of memory");
+        http->head = grown;
+        http->head_cap = cap;
+    }
+    memcpy(http->head + http->head_len, at, size);
+    http->head_len += size;
+    return 0;
+}
+
+static void
+head_release(http_t *http)
+{
+    free(http->head);
+    http->head = NULL;
+    http->head_len = http->head_cap = 0;
+    http->req.target = "";
+    http->req.headers = "";
+    http->req.headers_size = 0;
 }
 
 static int
 on_message_begin(llhttp_t *parser)
 {
     http_t *http = parser->data;
-    http_request_t *req = &http->req;
-
-    if (req->target == NULL) {
-        req->target = malloc(TARGET_MIN_CAP);
-        if (req->target == NULL)
-            return refuse(http, 500, "out of memory");
-        http->target_cap = TARGET_MIN_CAP;
-    }
-    *req = (http_request_t){.target = req->target, .method_name = ""};
-    req->target[0] = '\0';
+    head_release(http);
+    http->req = (http_request_t){.target = "", .headers = "", .method_name = ""};
     http->header_size = 0;
-    http->hbuf_len = 0;
-    http->n_headers = 0;
-    http->is_in_field = false;
     http->is_head_done = false;
     http->is_in_request = true;
     if (http->handlers->on_begin != NULL)
@@ -59,7 +113,13 @@ on_message_begin(llhttp_t *parser)
 static int
 on_method(llhttp_t *parser, const char *at, size_t size)
 {
-    return count_header_bytes(parser->data, size);
+    http_t *http = parser->data;
+    if (http->scan == SCAN_OFF) { /* the request line starts here (llhttp skips empty lines) */
+        http->scan = SCAN_REQUEST_LINE;
+        http->scan_last = 0;
+        http->scan_from = at;
+    }
+    return count_header_bytes(http, size);
 }
 
 static int
@@ -72,49 +132,24 @@ on_url(llhttp_t *parser, const char *at, size_t size)
     int rc = count_header_bytes(http, size);
     if (rc != 0)
         return rc;
-
-    /* The target may arrive in pieces across reads; it grows up to the header limit only. */
-    if (req->target_len + size + 1 > http->target_cap) {
-        size_t cap = http->target_cap;
-        while (cap < req->target_len + size + 1)
-            cap *= 2;
-        char *grown = realloc(req->target, cap);
-        if (grown == NULL)
-            return refuse(http, 500, "out of memory");
-        req->target = grown;
-        http->target_cap = cap;
-    }
-    memcpy(req->target + req->target_len, at, size);
     req->target_len += size;
-    req->target[req->target_len] = '\0';
-    return 0;
+    return head_append(http, at, size);
+}
+
+static int
+on_url_complete(llhttp_t *parser)
+{
+    http_t *http = parser->data;
+    /* The NUL is paid for by the method, counted before the target. */
+    int rc = head_append(http, "", 1);
+    http->name_off = http->head_len;
+    return rc;
 }
 
 static int
 on_version(llhttp_t *parser, const char *at, size_t size)
 {
     return count_header_bytes(parser->data, size);
-}
-
-/* Appends header bytes to hbuf, which grows up to about max_header_size (bytes are counted first). */
-static int
-hbuf_append(http_t *http, const char *at, size_t size)
-{
-    if (size == 0) /* an empty piece (llhttp sends them): hbuf may still be NULL */
-        return 0;
-    if (http->hbuf_len + size > http->hbuf_cap) {
-        size_t cap = http->hbuf_cap ? http->hbuf_cap : 256;
-        while (cap < http->hbuf_len + size)
-            cap *= 2;
-        char *grown = realloc(http->hbuf, cap);
-        if (grown == NULL)
-            return refuse(http, 500, "out of memory");
-        http->hbuf = grown;
-        http->hbuf_cap = cap;
-    }
-    memcpy(http->hbuf + http->hbuf_len, at, size);
-    http->hbuf_len += size;
-    return 0;
 }
 
 static int
@@ -124,34 +159,22 @@ on_header_field(llhttp_t *parser, const char *at, size_t size)
     int rc = count_header_bytes(http, size);
     if (rc != 0 || http->is_head_done)
         return rc;
-    if (!http->is_in_field) {
-        if (http->n_headers == http->headers_cap) {
-            size_t cap = http->headers_cap ? 2 * http->headers_cap : 16;
-            http_header_pos_t *pos = realloc(http->pos, cap * sizeof *pos);
-            if (pos == NULL)
-                return refuse(http, 500, "out of memory");
-            http->pos = pos;
-            http_header_t *headers = realloc(http->headers, cap * sizeof *headers);
-            if (headers == NULL)
-                return refuse(http, 500, "out of memory");
-            http->headers = headers;
-            http->headers_cap = cap;
-        }
-        http->pos[http->n_headers++] = (http_header_pos_t){.name_off = http->hbuf_len};
-        http->is_in_field = true;
-    }
-    http->pos[http->n_headers - 1].name_len += size;
-    return hbuf_append(http, at, size);
+    return head_append(http, at, size);
 }
 
 static int
 on_header_field_complete(llhttp_t *parser)
 {
     http_t *http = parser->data;
-    if (!http->is_head_done && http->n_headers > 0)
-        http->pos[http->n_headers - 1].value_off = http->hbuf_len;
-    http->is_in_field = false;
-    return 0;
+    int rc = count_header_bytes(http, HEADER_LINE_OVERHEAD);
+    if (rc != 0 || http->is_head_done)
+        return rc;
+    /* spec: RFC 9110, 5.1: field-name = token, one character at least. */
+    if (http->head_len == http->name_off)
+        return refuse(http, 400, "empty header name");
+    rc = head_append(http, ":", 1);
+    http->value_off = http->head_len;
+    return rc;
 }
 
 static int
@@ -161,76 +184,68 @@ on_header_value(llhttp_t *parser, const char *at, size_t size)
     int rc = count_header_bytes(http, size);
     if (rc != 0 || http->is_head_done)
         return rc;
-    http->pos[http->n_headers - 1].value_len += size;
-    return hbuf_append(http, at, size);
+    return head_append(http, at, size);
 }
 
 static int
 on_header_value_complete(llhttp_t *parser)
 {
-    return count_header_bytes(parser->data, HEADER_LINE_OVERHEAD);
+    http_t *http = parser->data;
+    if (http->is_head_done)
+        return 0;
+    /* llhttp drops the blanks before a value, not those after it. */
+    while (http->head_len > http->value_off &&
+           (http->head[http->head_len - 1] == ' ' || http->head[http->head_len - 1] == '\t'))
+        http->head_len--;
+    int rc = head_append(http, "\n", 1);
+    http->name_off = http->head_len;
+    return rc;
 }
 
 const char *
-http_header_find(const http_header_t *headers, size_t n_headers, const char *name, size_t *len)
+http_header_find(const char *headers, size_t headers_size, const char *name, size_t *len)
 {
     size_t name_len = strlen(name);
-    for (size_t i = 0; i < n_headers; i++) {
-        if (headers[i].name_len == name_len &&
-            strncasecmp(headers[i].name, name, name_len) == 0) {
-            *len = headers[i].value_len;
-            return headers[i].value;
+    const char *end = headers + headers_size;
+    /* Names hold no ':' and values no '\n' (llhttp refuses both), so the block parses back. */
+    for (const char *line = headers; line != NULL && line < end;) {
+        const char *colon = memchr(line, ':', (size_t)(end - line));
+        const char *eol = colon ? memchr(colon, '\n', (size_t)(end - colon)) : NULL;
+        if (eol == NULL)
+            break;
+        if ((size_t)(colon - line) == name_len && strncasecmp(line, name, name_len) == 0) {
+            *len = (size_t)(eol - colon - 1);
+            return colon + 1;
         }
+        line = eol + 1;
     }
     return NULL;
-}
-
-/* Turns the offsets into pointers, now that hbuf no longer moves (trailers are not kept). */
-static void
-publish_headers(http_t *http)
-{
-    /* Headers may all be empty (a bare ":" line), leaving hbuf unallocated. */
-    const char *base = http->hbuf ? http->hbuf : "";
-    for (size_t i = 0; i < http->n_headers; i++) {
-        const http_header_pos_t *p = &http->pos[i];
-        size_t value_len = p->value_len;
-        while (value_len > 0 && (base[p->value_off + value_len - 1] == ' ' ||
-                                 base[p->value_off + value_len - 1] == '\t'))
-            value_len--;
-        http->headers[i] = (http_header_t){
-            .name = base + p->name_off,
-            .name_len = p->name_len,
-            .value = base + p->value_off,
-            .value_len = value_len,
-        };
-    }
-    http->req.headers = http->headers;
-    http->req.n_headers = http->n_headers;
 }
 
 static int
 on_headers_complete(llhttp_t *parser)
 {
     http_t *http = parser->data;
-    http_request_t *req = &http->req;
-    req->method = llhttp_get_method(parser);
-    req->method_name = llhttp_method_name((llhttp_method_t)req->method);
-    req->http_major = llhttp_get_http_major(parser);
-    req->http_minor = llhttp_get_http_minor(parser);
     http->is_head_done = true;
-    publish_headers(http);
+    http->hold = HOLD_HEAD;
+    return HPE_PAUSED;
+}
 
-    size_t len;
-    const char *expect = http_header_find(req->headers, req->n_headers, "expect", &len);
-    req->expects_continue = expect != NULL && len == 12 && strncasecmp(expect, "100-continue", 12) == 0;
-    req->has_content_length = (parser->flags & F_CONTENT_LENGTH) && !(parser->flags & F_CHUNKED);
-    req->content_length = req->has_content_length ? parser->content_length : 0;
-    req->is_keep_alive = llhttp_should_keep_alive(parser) && !parser->upgrade;
-    if (req->content_length > http->max_body_size)
-        return refuse(http, 413, "request body exceeds max_body_size");
-    if (http->handlers->on_head != NULL)
-        http->handlers->on_head(http, req);
-    return 0;
+static int
+on_chunk_extension(llhttp_t *parser, const char *at, size_t size)
+{
+    /* Extensions are ignored, but not unbounded: a client could send them forever. */
+    return count_bytes(parser->data, size, "chunk extensions exceed max_header_size");
+}
+
+static int
+on_chunk_header(llhttp_t *parser)
+{
+    http_t *http = parser->data;
+    if (parser->content_length != 0)
+        return 0;
+    http->hold = HOLD_TRAILERS;
+    return HPE_PAUSED;
 }
 
 static int
@@ -255,11 +270,7 @@ static int
 on_message_complete(llhttp_t *parser)
 {
     http_t *http = parser->data;
-    /* An upgrade (or CONNECT) would turn the rest of the stream into another protocol, which this
-     * server does not speak: answer the request as plain HTTP and end the connection after it. */
-    http->req.is_keep_alive = llhttp_should_keep_alive(parser) && !parser->upgrade;
-    http->is_in_request = false;
-    http->handlers->on_request(http, &http->req);
+    http->hold = HOLD_REQUEST;
     return HPE_PAUSED;
 }
 
@@ -267,12 +278,16 @@ static const llhttp_settings_t settings = {
     .on_message_begin = on_message_begin,
     .on_method = on_method,
     .on_url = on_url,
+    .on_url_complete = on_url_complete,
     .on_version = on_version,
     .on_header_field = on_header_field,
     .on_header_field_complete = on_header_field_complete,
     .on_header_value = on_header_value,
     .on_header_value_complete = on_header_value_complete,
     .on_headers_complete = on_headers_complete,
+    .on_chunk_extension_name = on_chunk_extension,
+    .on_chunk_extension_value = on_chunk_extension,
+    .on_chunk_header = on_chunk_header,
     .on_body = on_body,
     .on_message_complete = on_message_complete,
 };
@@ -285,6 +300,7 @@ http_init(http_t *http, size_t max_header_size, const http_handlers_t *handlers,
         .handlers = handlers,
         .max_header_size = max_header_size,
         .max_body_size = UINT64_MAX,
+        .req = {.target = "", .headers = "", .method_name = ""},
     };
     llhttp_init(&http->parser, HTTP_REQUEST, &settings);
     http->parser.data = http;
@@ -293,14 +309,7 @@ http_init(http_t *http, size_t max_header_size, const http_handlers_t *handlers,
 void
 http_fini(http_t *http)
 {
-    free(http->req.target);
-    free(http->hbuf);
-    free(http->pos);
-    free(http->headers);
-    http->req.target = NULL;
-    http->hbuf = NULL;
-    http->pos = NULL;
-    http->headers = NULL;
+    head_release(http);
 }
 
 static int
@@ -318,6 +327,152 @@ code_of(int status)
     }
 }
 
+/* Runs the line check over [scan_from, end): the bytes llhttp has taken since the last look. */
+static int
+scan_lines(http_t *http, const char *end)
+{
+    for (const char *p = http->scan_from; p < end && http->scan != SCAN_OFF; p++) {
+        char c = *p, last = http->scan_last;
+        http->scan_last = c;
+        switch (http->scan) {
+        case SCAN_REQUEST_LINE:
+            if (c == '\r' && last != ' ')
+                http->scan = SCAN_CR;
+            else if (c == '\t' || (c == ' ' && last == ' ') || (c == '\r' && last == ' '))
+                return refuse(http, 400, "extra whitespace in the request line");
+            else if (c == '\n')
+                return refuse(http, 400, "bare LF line end");
+            break;
+        case SCAN_LINE_START:
+            if (c == ' ' || c == '\t')
+                return refuse(http, 400, "obs-fold (a header line starting with whitespace)");
+            if (c == '\n')
+                return refuse(http, 400, "bare LF line end");
+            http->scan = c == '\r' ? SCAN_END_CR : SCAN_LINE;
+            break;
+        case SCAN_LINE:
+            if (c == '\r')
+                http->scan = SCAN_CR;
+            else if (c == '\n')
+                return refuse(http, 400, "bare LF line end");
+            break;
+        case SCAN_CR:
+        case SCAN_END_CR:
+            if (c != '\n')
+                return refuse(http, 400, "CR without LF");
+            http->scan = http->scan == SCAN_CR ? SCAN_LINE_START : SCAN_DONE;
+            break;
+        default: /* SCAN_DONE: llhttp took more than the section */
+            return refuse(http, 400, "header section ends early");
+        }
+    }
+    http->scan_from = end;
+    return 0;
+}
+
+/* llhttp has found the end of a head or trailer section at `end`: the line check must agree. */
+static int
+end_section(http_t *http, const char *end)
+{
+    int rc = scan_lines(http, end);
+    if (rc != 0)
+        return rc;
+    if (http->scan != SCAN_DONE)
+        return refuse(http, 400, "header section ends early");
+    http->scan = SCAN_OFF;
+    return 0;
+}
+
+/* spec: RFC 9112, 6.1 (Transfer-Encoding, and HTTP/1.0 with it), 3.2 (one Host); the codings
+ * other than chunked are not supported, and chunked twice is refused. */
+static int
+check_head(http_t *http)
+{
+    http_request_t *req = &http->req;
+    if (req->http_major != 1 || req->http_minor > 1)
+        return refuse(http, 400, "HTTP version other than 1.0 and 1.1");
+    size_t n_te = 0, n_host = 0, len;
+    const char *p = req->headers, *end = req->headers + req->headers_size;
+    for (const char *v; (v = http_header_find(p, (size_t)(end - p), "transfer-encoding", &len));) {
+        if (++n_te > 1 || len != 7 || strncasecmp(v, "chunked", 7) != 0)
+            return refuse(http, 400, "Transfer-Encoding other than a single \"chunked\"");
+        p = v + len + 1;
+    }
+    if (n_te > 0 && req->http_minor == 0)
+        return refuse(http, 400, "Transfer-Encoding in an HTTP/1.0 request");
+    p = req->headers;
+    for (const char *v; (v = http_header_find(p, (size_t)(end - p), "host", &len));) {
+        if (++n_host > 1)
+            return refuse(http, 400, "more than one Host header");
+        p = v + len + 1;
+    }
+    if (req->content_length > http->max_body_size)
+        return refuse(http, 413, "request body exceeds max_body_size");
+    return 0;
+}
+
+/* The head is in and checked: the request as the owner sees it. */
+static int
+publish_head(http_t *http)
+{
+    llhttp_t *parser = &http->parser;
+    http_request_t *req = &http->req;
+    req->method = llhttp_get_method(parser);
+    req->method_name = llhttp_method_name((llhttp_method_t)req->method);
+    req->http_major = llhttp_get_http_major(parser);
+    req->http_minor = llhttp_get_http_minor(parser);
+    if (http->head != NULL) {
+        req->target = http->head;
+        req->headers = http->head + req->target_len + 1;
+        req->headers_size = http->head_len - (req->target_len + 1);
+    }
+    size_t len;
+    const char *expect = http_header_find(req->headers, req->headers_size, "expect", &len);
+    req->expects_continue = expect != NULL && len == 12 && strncasecmp(expect, "100-continue", 12) == 0;
+    req->has_content_length = (parser->flags & F_CONTENT_LENGTH) && !(parser->flags & F_CHUNKED);
+    req->content_length = req->has_content_length ? parser->content_length : 0;
+    req->is_keep_alive = llhttp_should_keep_alive(parser) && !parser->upgrade;
+    return check_head(http);
+}
+
+/* What a pause of the parser's own at `at` calls for; false when the owner must see the pause. */
+static int
+on_hold(http_t *http, const char *at, bool *is_owner_pause)
+{
+    int hold = http->hold, rc = 0;
+    http->hold = HOLD_NONE;
+    *is_owner_pause = hold == HOLD_NONE || hold == HOLD_REQUEST;
+    switch (hold) {
+    case HOLD_HEAD:
+        rc = end_section(http, at);
+        if (rc == 0)
+            rc = publish_head(http);
+        if (rc == 0 && http->handlers->on_head != NULL)
+            http->handlers->on_head(http, &http->req);
+        break;
+    case HOLD_TRAILERS:
+        http->scan = SCAN_LINE_START;
+        http->scan_from = at;
+        break;
+    case HOLD_REQUEST:
+        if (http->scan != SCAN_OFF) /* a chunked body's trailer section */
+            rc = end_section(http, at);
+        if (rc != 0)
+            break;
+        /* An upgrade (or CONNECT) would turn the rest of the stream into another protocol, which
+         * this server does not speak: answer the request as plain HTTP and end the connection
+         * after it. */
+        http->req.is_keep_alive = llhttp_should_keep_alive(&http->parser) && !http->parser.upgrade;
+        http->is_in_request = false;
+        http->handlers->on_request(http, &http->req);
+        head_release(http); /* the owner copied what it keeps: an idle connection holds no head */
+        break;
+    default:
+        break;
+    }
+    return rc;
+}
+
 int
 http_feed(http_t *http, const char *data, size_t size, size_t *n_used)
 {
@@ -327,17 +482,31 @@ http_feed(http_t *http, const char *data, size_t size, size_t *n_used)
     if (http->is_paused)
         return 0; /* llhttp would report the pause again, with a position in an older buffer */
 
-    llhttp_errno_t rc = llhttp_execute(&http->parser, data, size);
-    if (rc == HPE_OK) {
-        *n_used = size;
-        return 0;
-    }
-    if (rc == HPE_PAUSED || rc == HPE_PAUSED_UPGRADE) {
-        *n_used = (size_t)(llhttp_get_error_pos(&http->parser) - data);
-        http->is_paused = true;
-        return 0;
+    const char *p = data, *end = data + size;
+    for (;;) {
+        http->scan_from = p;
+        llhttp_errno_t rc = llhttp_execute(&http->parser, p, (size_t)(end - p));
+        if (rc == HPE_OK) {
+            *n_used = size;
+            if (scan_lines(http, end) != 0)
+                break;
+            return 0;
+        }
+        if (rc != HPE_PAUSED && rc != HPE_PAUSED_UPGRADE)
+            break;
+        p = llhttp_get_error_pos(&http->parser);
+        *n_used = (size_t)(p - data);
+        bool is_owner_pause;
+        if (on_hold(http, p, &is_owner_pause) != 0)
+            break;
+        if (is_owner_pause) {
+            http->is_paused = true;
+            return 0;
+        }
+        llhttp_resume(&http->parser);
     }
     if (http->error_status == 0) {
+        llhttp_errno_t rc = llhttp_get_errno(&http->parser);
         http->error_status = 400;
         http->error_message = llhttp_get_error_reason(&http->parser);
         if (http->error_message == NULL)

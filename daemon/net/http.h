@@ -16,12 +16,24 @@
  *                                          |
  *                                          +--> (true) paused --resume--> on_body ...
  *
+ * Framing is strict, so that a proxy in front and this parser cannot disagree on where a request
+ * ends (request smuggling): llhttp runs in its strict mode (CRLF after each chunk), and the head
+ * and the trailers are checked line by line besides: CRLF line ends only, no obs-fold, single
+ * spaces in the request line, no empty header name, HTTP/1.0 or 1.1, at most one Host, and
+ * Transfer-Encoding only as one header that is exactly "chunked" (and not in HTTP/1.0); llhttp
+ * itself refuses Content-Length together with Transfer-Encoding, a repeated or non-numeric
+ * Content-Length and bad chunk sizes. All of these fail with 400.
+ *
  * Limits: the request line and headers may take max_header_size bytes in all; past that the
- * request fails with 431 (414 when the target alone is too long). A body longer than
- * max_body_size fails with 413: at the headers for a Content-Length, when crossed for chunked.
+ * request fails with 431 (414 when the target alone is too long). Trailers and the chunk
+ * extensions of a body count against the same limit. A body longer than max_body_size fails with
+ * 413: at the headers for a Content-Length, when crossed for chunked.
+ * Memory: the target and headers are kept in one buffer no larger than max_header_size (a header
+ * costs its name and value plus two bytes, never more than it counted), allocated with a
+ * request's target and freed once the request is complete, so an idle connection holds none.
  * Ownership: http_t is embedded in its owner (the connection); http_fini frees what it allocated.
- * A request, its target and its headers belong to the http_t and are valid until the next
- * on_begin; body data only during on_body.
+ * A request's target and headers belong to the http_t and are valid from on_head until
+ * on_request returns; body data only during on_body.
  * Threading: loop thread only.
  * Errors: http_feed returns 0, or SL_EMALFORMED (bad HTTP: status 400), SL_ELIMIT (413, 414 or
  * 431) or SL_ENOMEM (500), with the HTTP status and a message in error_status and error_message.
@@ -35,23 +47,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct http_header {
-    const char *name; /* as received, not NUL-terminated */
-    size_t name_len;
-    const char *value; /* without surrounding blanks, not NUL-terminated */
-    size_t value_len;
-} http_header_t;
-
 typedef struct http_request {
     int method;              /* llhttp_method_t: HTTP_GET, HTTP_HEAD, ... */
     const char *method_name; /* "GET": static */
-    char *target;            /* request-target as received, NUL-terminated */
+    const char *target;      /* request-target as received, NUL-terminated (from on_head) */
     size_t target_len;
     unsigned http_major;
     unsigned http_minor;
     /* set for on_head */
-    const http_header_t *headers;
-    size_t n_headers;
+    const char *headers; /* "name:value\n" per header, values without surrounding blanks */
+    size_t headers_size;
     bool expects_continue;   /* "Expect: 100-continue" */
     bool has_content_length; /* else chunked, or no body */
     uint64_t content_length;
@@ -76,10 +81,6 @@ typedef struct http_handlers {
     http_request_cb on_request;
 } http_handlers_t;
 
-typedef struct http_header_pos {
-    size_t name_off, name_len, value_off, value_len;
-} http_header_pos_t;
-
 struct http {
     /* public */
     void *user;             /* the owner's */
@@ -93,16 +94,17 @@ struct http {
     llhttp_t parser;
     const http_handlers_t *handlers;
     http_request_t req;
-    size_t target_cap;
     size_t max_header_size;
-    size_t header_size;      /* bytes of the current request's line and headers so far */
-    char *hbuf;              /* header names and values, back to back */
-    size_t hbuf_len, hbuf_cap;
-    http_header_pos_t *pos;  /* where each header is in hbuf */
-    http_header_t *headers;  /* the same as pointers, made at the end of the headers */
-    size_t n_headers, headers_cap;
-    bool is_in_field;        /* a header name is being received */
-    bool is_head_done;       /* later header callbacks are trailers */
+    size_t header_size; /* bytes of the current request's line and headers so far */
+    char *head;         /* the target, a NUL, then the headers as in req.headers */
+    size_t head_len, head_cap;
+    size_t name_off;    /* where the current header's name starts in head */
+    size_t value_off;   /* where its value starts */
+    bool is_head_done;  /* later header callbacks are trailers */
+    int hold;           /* why the parser paused itself (http.c) */
+    int scan;           /* the line check's state (http.c) */
+    char scan_last;     /* the byte it saw last */
+    const char *scan_from; /* the first byte of the current input it has not seen */
 };
 
 /* `handlers` must outlive the parser. */
@@ -116,8 +118,9 @@ int http_feed(http_t *http, const char *data, size_t size, size_t *n_used);
 /* Continues after either kind of pause. */
 void http_resume(http_t *http);
 
-/* The value of the first header named `name` (case-insensitive), or NULL; *len gets its length. */
-const char *http_header_find(const http_header_t *headers, size_t n_headers, const char *name,
+/* The value of the first header named `name` (case-insensitive) in a block like req.headers, or
+ * NULL; *len gets its length. */
+const char *http_header_find(const char *headers, size_t headers_size, const char *name,
                              size_t *len);
 
 #endif

@@ -8,38 +8,22 @@
 
 #include "slipstream.h"
 
-/* A request and its copied head are one allocation: the headers array, then the target and
- * header bytes. */
+/* A request and its copied head are one allocation: the request, then the target and the header
+ * block, so a request costs the bytes of its head, not a record per header. */
 request_t *
 request_new(const http_request_t *head, const request_owner_ops_t *ops, void *owner)
 {
-    size_t text_size = head->target_len + 1;
-    for (size_t i = 0; i < head->n_headers; i++)
-        text_size += head->headers[i].name_len + head->headers[i].value_len;
-    size_t headers_size = head->n_headers * sizeof(http_header_t);
-
-    request_t *req = calloc(1, sizeof *req + headers_size + text_size);
+    size_t target_size = head->target_len + 1;
+    request_t *req = calloc(1, sizeof *req + target_size + head->headers_size);
     if (req == NULL)
         return NULL;
-    http_header_t *headers = (http_header_t *)(req + 1);
-    char *text = (char *)headers + headers_size;
-
-    memcpy(text, head->target, head->target_len + 1);
+    char *text = (char *)(req + 1);
+    memcpy(text, head->target, target_size);
     req->target = text;
-    text += head->target_len + 1;
-    for (size_t i = 0; i < head->n_headers; i++) {
-        const http_header_t *h = &head->headers[i];
-        memcpy(text, h->name, h->name_len);
-        headers[i].name = text;
-        headers[i].name_len = h->name_len;
-        text += h->name_len;
-        memcpy(text, h->value, h->value_len);
-        headers[i].value = text;
-        headers[i].value_len = h->value_len;
-        text += h->value_len;
-    }
-    req->headers = headers;
-    req->n_headers = head->n_headers;
+    if (head->headers_size > 0)
+        memcpy(text + target_size, head->headers, head->headers_size);
+    req->headers = text + target_size;
+    req->headers_size = head->headers_size;
     req->method = head->method;
     req->method_name = head->method_name;
     req->http_major = head->http_major;
@@ -179,7 +163,7 @@ request_release(request_t *req)
 const char *
 request_header(const request_t *req, const char *name, size_t *len)
 {
-    return http_header_find(req->headers, req->n_headers, name, len);
+    return http_header_find(req->headers, req->headers_size, name, len);
 }
 
 void

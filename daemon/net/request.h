@@ -80,8 +80,8 @@ struct request {
     const char *path;        /* the path part of the target, not NUL-terminated */
     size_t path_len;
     unsigned http_major, http_minor;
-    const http_header_t *headers;
-    size_t n_headers;
+    const char *headers; /* as http_request_t.headers */
+    size_t headers_size;
     bool has_content_length;
     uint64_t content_length;
     bool is_keep_alive;

@@ -35,6 +35,7 @@ static const struct {
     {502, "Bad Gateway", "bad_gateway"},
     {503, "Service Unavailable", "overloaded"},
     {504, "Gateway Timeout", "gateway_timeout"},
+    {507, "Insufficient Storage", "insufficient_storage"},
 };
 
 #define N_STATUSES (sizeof statuses / sizeof statuses[0])

@@ -285,11 +285,11 @@ fetch_module_start(daemon_t *daemon, const struct route *route, request_t *req)
     const char *name = req->params[0].at;
     size_t len = req->params[0].len;
     if (!modules_name_ok(name, len)) {
-        modules_reply_error(req, 400, "bad_name", NULL,
-                            "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -",
-                            MODULES_MAX_NAME);
+        modules_reply_bad_name(req);
         return;
     }
+    if (modules_reply_if_full(m, req, name, len))
+        return;
     fetch_module_t *fm = calloc(1, sizeof *fm);
     if (fm == NULL) {
         modules_reply_error(req, 500, "internal", NULL, "out of memory");

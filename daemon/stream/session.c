@@ -74,12 +74,16 @@ error_body(int status, const char *code, json_t *extra, const char *message)
     return error != NULL ? json_pack("{s:o}", "error", error) : NULL;
 }
 
-/* 400 for bad bytes, 413 for a limit: with where the engine found the problem. */
+/* 400 for bad bytes, 413 for a limit of the module, 507 for a full code space: with where the
+ * engine found the problem (nowhere in particular for a full space). */
 static void
 describe_error(session_t *s, int rc, const sl_error_t *err, session_outcome_t *out)
 {
     const char *kind = sl_err_kind(rc);
-    int status = rc == SL_EMALFORMED || rc == SL_EINVALID ? 400 : rc == SL_ELIMIT ? 413 : 500;
+    int status = rc == SL_EMALFORMED || rc == SL_EINVALID ? 400
+                 : rc == SL_ELIMIT                        ? 413
+                 : rc == SL_ENOSPACE                      ? 507
+                                                          : 500;
     count_failure(s->modules, status == 500 ? "internal" : kind);
     json_t *extra = json_pack("{s:I,s:o,s:o}", "offset", (json_int_t)err->offset, "section",
                               err->section != SL_NO_SECTION ? json_string(sl_section_name(
@@ -96,7 +100,10 @@ describe_error(session_t *s, int rc, const sl_error_t *err, session_outcome_t *o
         if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
             *p = '?';
     out->status = status;
-    out->body = error_body(status, status == 500 ? "internal" : kind, extra, message);
+    out->body = error_body(status, status == 500   ? "internal"
+                                   : status == 507 ? "code_space_full"
+                                                   : kind,
+                           extra, message);
 }
 
 static void
@@ -109,8 +116,19 @@ install(session_t *s, sl_module_t *module, char hex[65], session_outcome_t *out)
         for (unsigned i = 0; i < digest_size && i < 32; i++)
             snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 
+    char why[128];
+    if (!modules_has_room(m, s->name, strlen(s->name), why, sizeof why)) {
+        sl_module_unref(module); /* its code goes back to the space at once */
+        count_failure(m, "exhausted");
+        out->status = 507;
+        out->body = error_body(507, "module_limit", NULL, why);
+        return;
+    }
     registry_entry_t *e = registry_entry_new(s->name, module, hex, s->size, &s->timeline);
     bool is_replaced = false;
+    const registry_entry_t *old = registry_find(&m->registry, s->name, strlen(s->name));
+    if (e != NULL && old != NULL)
+        instance_cache_drop(&m->idle, old->module); /* so that its code goes with the entry */
     if (e == NULL || registry_put(&m->registry, e, &is_replaced) < 0) {
         registry_entry_free(e);
         count_failure(m, "internal");

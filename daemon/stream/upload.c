@@ -88,11 +88,11 @@ upload_start(modules_t *m, request_t *req)
     const char *name = req->params[0].at;
     size_t len = req->params[0].len;
     if (!modules_name_ok(name, len)) {
-        modules_reply_error(req, 400, "bad_name", NULL,
-                            "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -",
-                            MODULES_MAX_NAME);
+        modules_reply_bad_name(req);
         return;
     }
+    if (modules_reply_if_full(m, req, name, len))
+        return;
     if (req->has_content_length && req->content_length > m->config->max_module_size) {
         metrics_add(m->metrics, METRIC_module_upload_failures_total,
                     (const char *[]){"too_large"}, 1);

@@ -165,6 +165,7 @@ http(const char *method, const char *path, const void *body, size_t size, reply_
     ck_assert_ptr_nonnull(curl);
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L); /* "/v1/modules/.." goes out as written */
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "daemon_client.h"
+#include "fetch.h"
 #include "suite.h"
 #include "wat.h"
 
@@ -199,7 +200,29 @@ origin_url(const char *host, const char *path)
     return url;
 }
 
-static const char *const allow_local[] = {"--fetch-allow", "127.0.0.1", NULL};
+/* The allowlist entry of the origin: 127.0.0.1 on its port (a bare host allows 80 and 443 only). */
+static const char *
+origin_allow(void)
+{
+    static char entry[64];
+    snprintf(entry, sizeof entry, "127.0.0.1:%u", origin.port);
+    return entry;
+}
+
+#define ALLOW_ORIGIN "--fetch-allow", origin_allow()
+
+/* A port of 127.0.0.1 bound but not listening: connecting there is refused. Close `*fd` after. */
+static unsigned
+closed_port(int *fd)
+{
+    *fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(*fd, (struct sockaddr *)&sin, sizeof sin), 0);
+    socklen_t sl = sizeof sin;
+    getsockname(*fd, (struct sockaddr *)&sin, &sl);
+    return ntohs(sin.sin_port);
+}
 
 /* The module of `n` functions, converted; its bytes stay alive for the origin. */
 static uint8_t *
@@ -234,7 +257,7 @@ START_TEST(test_fetch_compiles_before_the_last_byte)
     origin.etag = "\"v1\"";
     origin.last_modified = "Wed, 21 Oct 2015 07:28:00 GMT";
     origin_start();
-    start(allow_local);
+    start((const char *const[]){ALLOW_ORIGIN, NULL});
     reply_t r;
     ck_assert_msg(fetch("many", origin_url("127.0.0.1", "/m.wasm"), &r) == 201, "%ld %s",
                   r.status, r.body);
@@ -273,7 +296,7 @@ START_TEST(test_fetch_refetch_sends_validators_and_keeps_the_module_on_304)
     origin.last_modified = "Wed, 21 Oct 2015 07:28:00 GMT";
     origin.is_conditional = true;
     origin_start();
-    start(allow_local);
+    start((const char *const[]){ALLOW_ORIGIN, NULL});
     reply_t r;
     const char *url = origin_url("127.0.0.1", "/m.wasm");
     ck_assert_msg(fetch("m", url, &r) == 201, "%ld %s", r.status, r.body);
@@ -306,7 +329,7 @@ START_TEST(test_fetch_refuses_hosts_not_allowed_without_connecting)
     origin.body = (const uint8_t *)"x";
     origin.size = 1;
     origin_start();
-    start(allow_local);
+    start((const char *const[]){ALLOW_ORIGIN, NULL});
     reply_t r;
     fetch("m", origin_url("localhost", "/m.wasm"), &r);
     assert_error(&r, 403, "host_not_allowed", "allow_hosts");
@@ -330,6 +353,80 @@ START_TEST(test_fetch_refuses_hosts_not_allowed_without_connecting)
 }
 END_TEST
 
+/* The allowlist names ports: an allowed host on another port is refused before connecting, with
+ * the same answer whether something listens there or not. */
+START_TEST(test_fetch_allowlist_checks_ports_before_connecting)
+{
+    origin.body = (const uint8_t *)"x";
+    origin.size = 1;
+    origin_start();
+    int fd, other_fd;
+    unsigned closed = closed_port(&fd), other = closed_port(&other_fd);
+    char allow[64], open_url[256], closed_url[128];
+    snprintf(allow, sizeof allow, "127.0.0.1:%u, 127.0.0.1", other); /* neither the origin's */
+    snprintf(open_url, sizeof open_url, "%s", origin_url("127.0.0.1", "/m.wasm"));
+    snprintf(closed_url, sizeof closed_url, "http://127.0.0.1:%u/m.wasm", closed);
+    start((const char *const[]){"--fetch-allow", allow, NULL});
+    static reply_t r, first;
+    fetch("m", open_url, &first);
+    assert_error(&first, 403, "host_not_allowed", "allow_hosts");
+    fetch("m", closed_url, &r);
+    assert_error(&r, 403, "host_not_allowed", "allow_hosts");
+    /* The same answer for both. */
+    json_t *a = parse(&first), *b = parse(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(a, "error"), "message")),
+                     json_string_value(json_object_get(json_object_get(b, "error"), "message")));
+    json_decref(a);
+    json_decref(b);
+    stop();
+    usleep(100000);
+    ck_assert_int_eq(atomic_load(&origin.n_connections), 0);
+
+    /* Listed with its port, the same origin is fetched. */
+    start((const char *const[]){ALLOW_ORIGIN, NULL});
+    fetch("m", open_url, &r);
+    ck_assert_int_ne(r.status, 403);
+    ck_assert_int_eq(atomic_load(&origin.n_connections), 1);
+    stop();
+    close(fd);
+    close(other_fd);
+    origin_stop();
+}
+END_TEST
+
+START_TEST(test_fetch_host_allowed_parses_entries)
+{
+    static const struct {
+        const char *allow, *host;
+        unsigned port;
+        bool is_allowed;
+    } cases[] = {
+        {"127.0.0.1", "127.0.0.1", 80, true},
+        {"127.0.0.1", "127.0.0.1", 443, true},
+        {"127.0.0.1", "127.0.0.1", 8080, false},
+        {"127.0.0.1:8080", "127.0.0.1", 8080, true},
+        {"127.0.0.1:8080", "127.0.0.1", 80, false},
+        {"a.example, Example.COM:8443", "example.com", 8443, true},
+        {"a.example,example.com:8443", "example.com", 443, false},
+        {"[::1]:8080", "[::1]", 8080, true},
+        {"[::1]:8080", "::1", 8081, false},
+        {"[::1]", "[::1]", 443, true},
+        {"::1", "[::1]", 80, true},
+        {"::1", "[::1]", 8080, false},
+        {"127.0.0.1:", "127.0.0.1", 80, false},      /* a bad port allows nothing */
+        {"127.0.0.1:99999", "127.0.0.1", 99999 & 0xffff, false},
+        {"127.0.0.1:80x", "127.0.0.1", 80, false},
+        {"[::1]x", "[::1]", 80, false},
+        {"127.0.0.10", "127.0.0.1", 80, false},
+        {"", "127.0.0.1", 80, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(fetch_host_allowed(cases[i].allow, cases[i].host, cases[i].port) ==
+                          cases[i].is_allowed,
+                      "'%s' with %s port %u", cases[i].allow, cases[i].host, cases[i].port);
+}
+END_TEST
+
 START_TEST(test_fetch_follows_redirects_only_to_allowed_hosts)
 {
     size_t size;
@@ -341,7 +438,7 @@ START_TEST(test_fetch_follows_redirects_only_to_allowed_hosts)
     char location[256];
     snprintf(location, sizeof location, "%s", "/m.wasm");
     origin.location = location;
-    start(allow_local);
+    start((const char *const[]){ALLOW_ORIGIN, NULL});
     reply_t r;
     ck_assert_msg(fetch("m", origin_url("127.0.0.1", "/old"), &r) == 201, "%ld %s", r.status,
                   r.body);
@@ -358,10 +455,17 @@ START_TEST(test_fetch_follows_redirects_only_to_allowed_hosts)
     ck_assert_int_eq(atomic_load(&origin.n_connections), 3);
     http("GET", "/v1/modules/m2", NULL, 0, &r);
     ck_assert_int_eq(r.status, 404);
+    /* So is a redirect to the allowed host on a port that is not listed. */
+    int fd;
+    snprintf(location, sizeof location, "http://127.0.0.1:%u/m.wasm", closed_port(&fd));
+    fetch("m2", origin_url("127.0.0.1", "/old"), &r);
+    close(fd);
+    assert_error(&r, 403, "host_not_allowed", "redirected to http://127.0.0.1:");
+    ck_assert_int_eq(atomic_load(&origin.n_connections), 4);
     stop();
     /* A loop of redirects ends at max_redirects. */
     origin.location = "/old";
-    start((const char *const[]){"--fetch-allow", "127.0.0.1", "--fetch-max-redirects", "2", NULL});
+    start((const char *const[]){ALLOW_ORIGIN, "--fetch-max-redirects", "2", NULL});
     fetch("m3", origin_url("127.0.0.1", "/old"), &r);
     assert_error(&r, 502, "too_many_redirects", "redirect 3");
     stop();
@@ -381,7 +485,7 @@ START_TEST(test_fetch_aborts_an_oversize_module_early)
     origin.delay_us = 3000;
     origin.content_length = ""; /* unknown length: the limit must hold while streaming */
     origin_start();
-    start((const char *const[]){"--fetch-allow", "127.0.0.1", "--max-module-size", "2000", NULL});
+    start((const char *const[]){ALLOW_ORIGIN, "--max-module-size", "2000", NULL});
     reply_t r;
     fetch("big", origin_url("127.0.0.1", "/m.wasm"), &r);
     assert_error(&r, 413, "too_large", "max_module_size");
@@ -408,7 +512,7 @@ START_TEST(test_fetch_failures_are_clear_errors)
     origin.body = bytes;
     origin.size = size;
     origin_start();
-    start(allow_local);
+    start((const char *const[]){ALLOW_ORIGIN, NULL});
     reply_t r;
     const char *url = origin_url("127.0.0.1", "/m.wasm");
     ck_assert_msg(fetch("m", url, &r) == 201, "%ld %s", r.status, r.body);
@@ -439,19 +543,16 @@ START_TEST(test_fetch_failures_are_clear_errors)
     origin.size = size;
     origin.head_delay_ms = 1500; /* longer than the daemon's timeout below */
     stop();
-    start((const char *const[]){"--fetch-allow", "127.0.0.1", "--fetch-timeout-ms", "300", NULL});
+    /* An allowed port nobody listens on. */
+    int fd;
+    unsigned port = closed_port(&fd);
+    char allow[128], closed[128];
+    snprintf(allow, sizeof allow, "%s,127.0.0.1:%u", origin_allow(), port);
+    snprintf(closed, sizeof closed, "http://127.0.0.1:%u/m.wasm", port);
+    start((const char *const[]){"--fetch-allow", allow, "--fetch-timeout-ms", "300", NULL});
     fetch("m", url, &r);
     assert_error(&r, 504, "origin_timeout", "in time");
 
-    /* A port nobody listens on. */
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sin = {.sin_family = AF_INET};
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-    socklen_t sl = sizeof sin;
-    getsockname(fd, (struct sockaddr *)&sin, &sl);
-    char closed[128];
-    snprintf(closed, sizeof closed, "http://127.0.0.1:%u/m.wasm", ntohs(sin.sin_port));
     fetch("m", closed, &r);
     close(fd);
     assert_error(&r, 502, "origin_unreachable", "could not be reached");
@@ -468,7 +569,7 @@ START_TEST(test_fetch_failure_leaves_the_serving_version)
     origin.body = bytes;
     origin.size = size;
     origin_start();
-    start(allow_local);
+    start((const char *const[]){ALLOW_ORIGIN, NULL});
     reply_t r;
     const char *url = origin_url("127.0.0.1", "/m.wasm");
     ck_assert_msg(fetch("m", url, &r) == 201, "%ld %s", r.status, r.body);
@@ -501,6 +602,8 @@ fetch_suite(void)
     tcase_add_test(tc, test_fetch_compiles_before_the_last_byte);
     tcase_add_test(tc, test_fetch_refetch_sends_validators_and_keeps_the_module_on_304);
     tcase_add_test(tc, test_fetch_refuses_hosts_not_allowed_without_connecting);
+    tcase_add_test(tc, test_fetch_allowlist_checks_ports_before_connecting);
+    tcase_add_test(tc, test_fetch_host_allowed_parses_entries);
     tcase_add_test(tc, test_fetch_follows_redirects_only_to_allowed_hosts);
     tcase_add_test(tc, test_fetch_aborts_an_oversize_module_early);
     tcase_add_test(tc, test_fetch_failures_are_clear_errors);

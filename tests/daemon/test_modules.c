@@ -186,7 +186,15 @@ START_TEST(test_modules_replacement_and_failed_upload_keep_serving)
     size_t size;
     uint8_t *bytes = wasm_of(v1_wat, &size);
     http("PUT", "/v1/modules/app", bytes, size - 3, &r);
-    ck_assert_int_eq(r.status, 400);
+    assert_error(&r, 400, "malformed", "unexpected end");
+    json = parse(&r);
+    error = json_object_get(json, "error");
+    /* The cut falls inside the one body (i32.const 1, end): the error names its function. */
+    ck_assert_str_eq(json_string_value(json_object_get(error, "section")), "code");
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "function")), 0);
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "body_offset")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(error, "offset")), (json_int_t)size - 3);
+    json_decref(json);
     free(bytes);
     assert_invoke("app", "version", "[]", "[2]");
 
@@ -224,6 +232,76 @@ START_TEST(test_modules_fresh_instance_per_call_unless_idle_instances)
     assert_invoke("c", "next", "[]", "[2]");
     ck_assert_int_eq(put_wat("c", counter_wat, &r), 200);
     assert_invoke("c", "next", "[]", "[1]"); /* a new version never gets an old one's */
+    stop();
+}
+END_TEST
+
+static const char memory_wat[] =
+    "(module (memory 1)"
+    " (global $n (mut i32) (i32.const 0))"
+    " (func (export \"next\") (result i32)"
+    "   (global.set $n (i32.add (global.get $n) (i32.const 1))) (global.get $n))"
+    " (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0)))"
+    " (func (export \"size\") (result i32) (memory.size))"
+    " (func (export \"grow_and_fill\") (param i32) (result i32)"
+    "   (if (i32.lt_s (memory.grow (local.get 0)) (i32.const 0))"
+    "     (then (return (i32.const -1))))"
+    "   (memory.fill (i32.const 0) (i32.const 0xab) (i32.mul (memory.size) (i32.const 65536)))"
+    "   (i32.const 0)))";
+
+/* The probe of issue 10: a call growing memory to 1 GiB and filling it ran for seconds past a
+ * 100 ms deadline, and nothing bounded the memory. */
+START_TEST(test_modules_memory_limits_and_deadlines_hold)
+{
+    start((const char *const[]){"--invoke-timeout-ms", "100", "--invoke-max-memory", "1073741824",
+                                NULL});
+    reply_t r;
+    ck_assert_int_eq(put_wat("m", memory_wat, &r), 201);
+    double t0 = now_s();
+    invoke("m", "grow_and_fill", "[16383]", &r);
+    double took = now_s() - t0;
+    assert_error(&r, 422, "trap", "interrupted");
+    ck_assert_msg(took < 2, "the fill stopped after %.3f s", took);
+    assert_invoke("m", "grow", "[16384]", "[-1]"); /* 16385 pages: past max_memory */
+    assert_invoke("m", "grow", "[16383]", "[1]");  /* exactly max_memory */
+
+    ck_assert_int_eq(put_wat("big", "(module (memory 16385)"
+                                    " (func (export \"f\") (result i32) (i32.const 1)))", &r),
+                     201);
+    invoke("big", "f", "[]", &r);
+    assert_error(&r, 422, "limit", "memory of 16385 pages (1073807360 bytes) is over the store's "
+                                   "limit of 1073741824 bytes");
+    stop();
+
+    /* The daemon-wide cap: three instances of 1 GiB do not fit in 2.5 GiB. */
+    start((const char *const[]){"--invoke-max-memory", "1073741824", "--invoke-max-total-memory",
+                                "2684354560", "--invoke-idle-instances", "4", NULL});
+    ck_assert_int_eq(put_wat("a", "(module (memory 16384) (func (export \"f\")))", &r), 201);
+    ck_assert_int_eq(put_wat("b", "(module (memory 16384) (func (export \"f\")))", &r), 201);
+    ck_assert_int_eq(put_wat("c", "(module (memory 16384) (func (export \"f\")))", &r), 201);
+    assert_invoke("a", "f", "[]", "[]"); /* kept idle: its memory stays committed */
+    assert_invoke("b", "f", "[]", "[]");
+    invoke("c", "f", "[]", &r);
+    assert_error(&r, 422, "limit", "is over the engine's budget of 2684354560 bytes");
+    http("GET", "/metrics", NULL, 0, &r);
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_wasm_memory_committed_bytes 2147483648\n"));
+    stop();
+}
+END_TEST
+
+/* An idle instance gives back what it grew: it is dropped, and the next call starts afresh. */
+START_TEST(test_modules_idle_instance_keeps_no_grown_memory)
+{
+    start((const char *const[]){"--invoke-idle-instances", "2", NULL});
+    reply_t r;
+    ck_assert_int_eq(put_wat("m", memory_wat, &r), 201);
+    assert_invoke("m", "next", "[]", "[1]");
+    assert_invoke("m", "next", "[]", "[2]"); /* kept: the global carried over */
+    assert_invoke("m", "grow", "[15]", "[1]");
+    assert_invoke("m", "size", "[]", "[1]"); /* a fresh instance, at its initial size */
+    assert_invoke("m", "next", "[]", "[1]");
+    http("GET", "/metrics", NULL, 0, &r);
+    ck_assert_ptr_nonnull(strstr(r.body, "slipstream_wasm_memory_committed_bytes 65536\n"));
     stop();
 }
 END_TEST
@@ -615,6 +693,201 @@ START_TEST(test_modules_metrics_are_exported)
 }
 END_TEST
 
+/* ---- quotas and names ---- */
+
+static long
+put_bytes(const char *name, const uint8_t *bytes, size_t size, reply_t *r)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/v1/modules/%s", name);
+    http("PUT", path, bytes, size, r);
+    return r->status;
+}
+
+/* A small code space fills after a few uploads: 507 saying how full, with no function blamed;
+ * DELETE gives the space back, and so does replacing a module (the old version's code goes with
+ * its last reference). */
+START_TEST(test_modules_full_code_space_is_507_until_space_is_freed)
+{
+    char *wat = many_functions_wat(2000);
+    size_t size;
+    uint8_t *bytes = wasm_of(wat, &size);
+    free(wat);
+    start((const char *const[]){"--code-space-size", "1048576", NULL});
+    static reply_t r;
+    char name[32];
+    int n = 0;
+    for (; n < 40; n++) {
+        snprintf(name, sizeof name, "m%d", n);
+        if (put_bytes(name, bytes, size, &r) != 201)
+            break;
+    }
+    ck_assert_msg(n >= 2 && n < 40, "%d uploads fit", n);
+    assert_error(&r, 507, "code_space_full", "code space full: ");
+    assert_error(&r, 507, "code_space_full", " of 1048576 bytes in use, the module needs >= ");
+    json_t *json = parse(&r);
+    json_t *error = json_object_get(json, "error");
+    ck_assert_str_eq(json_string_value(json_object_get(error, "kind")), "insufficient_storage");
+    ck_assert(json_is_null(json_object_get(error, "function")));
+    json_decref(json);
+    http("GET", "/v1/modules/m0", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 200); /* the others keep serving */
+    put_bytes(name, bytes, size, &r);
+    ck_assert_int_eq(r.status, 507); /* nothing was freed meanwhile */
+
+    /* Room for one upload more than the space held modules: replacing the same name again and
+     * again only works if each old version's code is given back. */
+    http("DELETE", "/v1/modules/m0", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 204);
+    http("DELETE", "/v1/modules/m1", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 204);
+    ck_assert_msg(put_bytes(name, bytes, size, &r) == 201, "%ld %s", r.status, r.body);
+    for (int i = 0; i < 2 * n; i++)
+        ck_assert_msg(put_bytes(name, bytes, size, &r) == 200, "replacement %d: %ld %s", i,
+                      r.status, r.body);
+    assert_invoke(name, "f0", "[2]", "[696]"); /* ((2 * 1 + 0) ^ 85) rotl 3 */
+    stop();
+    free(bytes);
+}
+END_TEST
+
+/* Idle instances hold their version's code: replacing a module drops them, or its old versions
+ * would fill the code space while they wait to age out. */
+START_TEST(test_modules_replaced_version_idle_instances_give_their_code_back)
+{
+    char *wat = many_functions_wat(2000);
+    size_t size;
+    uint8_t *bytes = wasm_of(wat, &size);
+    free(wat);
+    start((const char *const[]){"--code-space-size", "1048576", "--invoke-idle-instances", "64",
+                                NULL});
+    static reply_t r;
+    for (int i = 0; i < 16; i++) {
+        ck_assert_msg(put_bytes("m", bytes, size, &r) == (i == 0 ? 201 : 200), "version %d: %ld %s",
+                      i, r.status, r.body);
+        assert_invoke("m", "f0", "[2]", "[696]");
+    }
+    http("DELETE", "/v1/modules/m", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 204);
+    /* Deleting drops them too: after modules with idle instances are deleted, as many fit. */
+    int fit[2] = {0, 0};
+    for (int round = 0; round < 2; round++) {
+        char path[64];
+        for (; fit[round] < 40; fit[round]++) {
+            snprintf(path, sizeof path, "r%d-%d", round, fit[round]);
+            if (put_bytes(path, bytes, size, &r) != 201)
+                break;
+            assert_invoke(path, "f0", "[2]", "[696]");
+        }
+        assert_error(&r, 507, "code_space_full", "code space full");
+        for (int i = 0; i < fit[round]; i++) {
+            snprintf(path, sizeof path, "/v1/modules/r%d-%d", round, i);
+            http("DELETE", path, NULL, 0, &r);
+            ck_assert_int_eq(r.status, 204);
+        }
+    }
+    ck_assert_int_ge(fit[0], 2);
+    ck_assert_int_eq(fit[1], fit[0]);
+    stop();
+    free(bytes);
+}
+END_TEST
+
+START_TEST(test_modules_over_max_module_code_is_413)
+{
+    start((const char *const[]){"--max-module-code", "4096", NULL});
+    char *wat = many_functions_wat(200);
+    static reply_t r;
+    put_wat("big", wat, &r);
+    free(wat);
+    assert_error(&r, 413, "limit", "module code limit: ");
+    assert_error(&r, 413, "limit", " of 4096 bytes in use, the module needs >= ");
+    json_t *json = parse(&r);
+    ck_assert(json_is_null(json_object_get(json_object_get(json, "error"), "function")));
+    json_decref(json);
+    http("GET", "/v1/modules/big", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 404);
+    ck_assert_int_eq(put_wat("small", v1_wat, &r), 201);
+    assert_invoke("small", "version", "[]", "[1]");
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_over_max_modules_is_507)
+{
+    start((const char *const[]){"--max-modules", "2", NULL});
+    static reply_t r;
+    ck_assert_int_eq(put_wat("a", v1_wat, &r), 201);
+    ck_assert_int_eq(put_wat("b", v1_wat, &r), 201);
+    put_wat("c", v1_wat, &r);
+    assert_error(&r, 507, "module_limit", "module limit reached: 2 modules");
+    http("GET", "/v1/modules/c", NULL, 0, &r);
+    ck_assert_int_eq(r.status, 404);
+    http("POST", "/v1/modules/c/fetch", "{\"url\":\"http://127.0.0.1:9/m.wasm\"}", 35, &r);
+    assert_error(&r, 507, "module_limit", "module limit reached: 2 modules");
+    /* Replacing is not adding. */
+    ck_assert_int_eq(put_wat("a", v2_wat, &r), 200);
+    assert_invoke("a", "version", "[]", "[2]");
+    http("DELETE", "/v1/modules/b", NULL, 0, &r);
+    ck_assert_int_eq(put_wat("c", v1_wat, &r), 201);
+    stop();
+}
+END_TEST
+
+START_TEST(test_modules_names_of_only_dots_are_400)
+{
+    start(NULL);
+    static reply_t r;
+    static const char *const dots[] = {".", "..", "...", "%2e", "%2E%2e"};
+    for (size_t i = 0; i < sizeof dots / sizeof dots[0]; i++) {
+        put_wat(dots[i], v1_wat, &r);
+        ck_assert_msg(r.status == 400 || r.status == 404, "%s: %ld", dots[i], r.status);
+        if (i < 3)
+            assert_error(&r, 400, "bad_name", "not only dots");
+    }
+    http("GET", "/v1/modules", NULL, 0, &r);
+    ck_assert_str_eq(r.body, "{\"modules\":[]}");
+    ck_assert_int_eq(put_wat(".a.", v1_wat, &r), 201);
+    assert_invoke(".a.", "version", "[]", "[1]");
+    stop();
+}
+END_TEST
+
+/* Export names are bytes: NUL inside one, the empty one, and quotes in error messages escaped
+ * whole rather than cut at the NUL. */
+START_TEST(test_modules_export_names_are_bytes)
+{
+    start(NULL);
+    static reply_t r;
+    ck_assert_int_eq(put_wat("x",
+                             "(module"
+                             " (func (export \"\") (result i32) i32.const 7)"
+                             " (func (export \"a\\00b\") (param i32) (result i32) local.get 0)"
+                             " (func (export \"a\") (result i32) i32.const 1))",
+                             &r),
+                     201);
+    assert_invoke("x", "", "[]", "[7]");
+    assert_invoke("x", "a%00b", "[5]", "[5]");
+    assert_invoke("x", "a", "[]", "[1]");
+    invoke("x", "a%00c%01%27%5c%ff", "[]", &r);
+    assert_error(&r, 404, "unknown_export", "no export 'a\\x00c\\x01\\x27\\x5c\\xff' in module x");
+    invoke("x", "a%00b", "[]", &r);
+    assert_error(&r, 400, "bad_arguments", "'a\\x00b' takes 1 argument, got 0");
+    /* The export list shows the names as they are. */
+    http("GET", "/v1/modules/x", NULL, 0, &r);
+    json_t *json = json_loads(r.body, JSON_ALLOW_NUL, NULL);
+    ck_assert_ptr_nonnull(json);
+    json_t *exports = json_object_get(json, "exports");
+    ck_assert_uint_eq(json_array_size(exports), 3);
+    ck_assert_uint_eq(json_string_length(json_object_get(json_array_get(exports, 0), "name")), 0);
+    ck_assert_uint_eq(json_string_length(json_object_get(json_array_get(exports, 1), "name")), 3);
+    ck_assert_mem_eq(json_string_value(json_object_get(json_array_get(exports, 1), "name")), "a\0b",
+                     3);
+    json_decref(json);
+    stop();
+}
+END_TEST
+
 Suite *
 modules_suite(void)
 {
@@ -626,12 +899,30 @@ modules_suite(void)
     tcase_add_test(tc, test_modules_reject_bad_arguments_with_400);
     tcase_add_test(tc, test_modules_traps_are_422_with_the_spec_message);
     tcase_add_test(tc, test_modules_fresh_instance_per_call_unless_idle_instances);
+    tcase_add_test(tc, test_modules_memory_limits_and_deadlines_hold);
+    tcase_add_test(tc, test_modules_idle_instance_keeps_no_grown_memory);
     tcase_add_test(tc, test_modules_replacement_and_failed_upload_keep_serving);
     tcase_add_test(tc, test_modules_404_list_get_delete);
     tcase_add_test(tc, test_modules_imports_are_422);
     tcase_add_test(tc, test_modules_over_max_module_size_is_413);
     tcase_add_test(tc, test_modules_timeline_json_and_trace);
     tcase_add_test(tc, test_modules_metrics_are_exported);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("quotas");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_modules_full_code_space_is_507_until_space_is_freed);
+    tcase_add_test(tc, test_modules_replaced_version_idle_instances_give_their_code_back);
+    tcase_add_test(tc, test_modules_over_max_module_code_is_413);
+    tcase_add_test(tc, test_modules_over_max_modules_is_507);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("names");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_modules_names_of_only_dots_are_400);
+    tcase_add_test(tc, test_modules_export_names_are_bytes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("streaming");

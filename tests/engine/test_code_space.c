@@ -1,7 +1,9 @@
 /* The code space (engine/code_space.h): code written through the rw view runs through the rx view,
  * neither view is both writable and executable, blocks are reused and coalesced, freed pages are
- * given back without touching live neighbours, exhaustion is SL_ENOMEM, and concurrent allocation
- * hands out disjoint blocks. */
+ * given back without touching live neighbours, exhaustion is SL_ENOSPACE, and concurrent allocation
+ * hands out disjoint blocks. Through the engine: the code-space size and per-module code limit
+ * (sl_engine_options_t) are quotas with errors that say what is full, and a module's code is
+ * given back when its last reference goes. */
 #include <check.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -16,6 +18,7 @@
 
 #include "code_space.h"
 #include "suite.h"
+#include "wat.h"
 
 static size_t
 page_size(void)
@@ -145,7 +148,7 @@ START_TEST(test_codespace_release_coalesces)
     code_block_t q[4], big;
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(codespace_alloc(cs, quarter, &q[i]), 0);
-    ck_assert_int_eq(codespace_alloc(cs, 16, &big), SL_ENOMEM);
+    ck_assert_int_eq(codespace_alloc(cs, 16, &big), SL_ENOSPACE);
 
     /* q2 then q1: the second release merges with its free right neighbour. */
     codespace_release(cs, &q[2]);
@@ -166,7 +169,7 @@ START_TEST(test_codespace_release_coalesces)
         ck_assert_int_eq(codespace_alloc(cs, quarter, &q[i]), 0);
     codespace_release(cs, &q[0]);
     codespace_release(cs, &q[2]);
-    ck_assert_int_eq(codespace_alloc(cs, 2 * quarter, &big), SL_ENOMEM); /* two separate holes */
+    ck_assert_int_eq(codespace_alloc(cs, 2 * quarter, &big), SL_ENOSPACE); /* two separate holes */
     codespace_release(cs, &q[1]);
     ck_assert_int_eq(codespace_alloc(cs, 3 * quarter, &big), 0);
     ck_assert_ptr_eq(big.rx, q[0].rx);
@@ -176,13 +179,13 @@ START_TEST(test_codespace_release_coalesces)
 }
 END_TEST
 
-START_TEST(test_codespace_exhaustion_is_enomem)
+START_TEST(test_codespace_exhaustion_is_enospace)
 {
     codespace_t *cs;
     ck_assert_int_eq(codespace_new(page_size(), &cs), 0);
     code_block_t b;
-    ck_assert_int_eq(codespace_alloc(cs, page_size() + 1, &b), SL_ENOMEM);
-    ck_assert_int_eq(codespace_alloc(cs, SIZE_MAX, &b), SL_ENOMEM);
+    ck_assert_int_eq(codespace_alloc(cs, page_size() + 1, &b), SL_ENOSPACE);
+    ck_assert_int_eq(codespace_alloc(cs, SIZE_MAX, &b), SL_ENOSPACE);
 
     /* Exactly reserve / 16 blocks of 16 bytes fit, each one stays allocated. */
     size_t n = page_size() / CODESPACE_ALIGN;
@@ -190,17 +193,20 @@ START_TEST(test_codespace_exhaustion_is_enomem)
     ck_assert_ptr_nonnull(blocks);
     for (size_t i = 0; i < n; i++)
         ck_assert_int_eq(codespace_alloc(cs, 1, &blocks[i]), 0);
-    ck_assert_int_eq(codespace_alloc(cs, 1, &b), SL_ENOMEM);
+    ck_assert_uint_eq(codespace_used(cs), page_size());
+    ck_assert_int_eq(codespace_alloc(cs, 1, &b), SL_ENOSPACE);
     ck_assert_ptr_null(b.rx);
     /* Releasing every other block leaves n / 2 separate holes (the free list's worst case). */
     for (size_t i = 0; i < n; i += 2)
         codespace_release(cs, &blocks[i]);
-    ck_assert_int_eq(codespace_alloc(cs, 32, &b), SL_ENOMEM);
+    ck_assert_uint_eq(codespace_used(cs), page_size() / 2);
+    ck_assert_int_eq(codespace_alloc(cs, 32, &b), SL_ENOSPACE);
     ck_assert_int_eq(codespace_alloc(cs, 16, &b), 0);
     ck_assert_ptr_eq(b.rx, blocks[0].rx);
     codespace_release(cs, &b);
     for (size_t i = 1; i < n; i += 2)
         codespace_release(cs, &blocks[i]);
+    ck_assert_uint_eq(codespace_used(cs), 0);
     ck_assert_int_eq(codespace_alloc(cs, page_size(), &b), 0);
     codespace_release(cs, &b);
     free(blocks);
@@ -416,6 +422,155 @@ START_TEST(test_codespace_threads_get_disjoint_blocks)
 }
 END_TEST
 
+/* ---- quotas through the engine ---- */
+
+/* A module of `n` functions that each compile to some tens of bytes. */
+static uint8_t *
+module_of(unsigned n, size_t *size)
+{
+    size_t cap = 64 + 120 * (size_t)n;
+    char *wat = malloc(cap);
+    ck_assert_ptr_nonnull(wat);
+    size_t len = (size_t)snprintf(wat, cap, "(module");
+    for (unsigned i = 0; i < n; i++)
+        len += (size_t)snprintf(wat + len, cap - len,
+                                " (func (export \"f%u\") (param i32) (result i32)"
+                                " (i32.add (i32.mul (local.get 0) (i32.const %u)) (i32.const 7)))",
+                                i, i + 3);
+    snprintf(wat + len, cap - len, ")");
+    char why[512];
+    uint8_t *bytes = wat_to_wasm(wat, size, why, sizeof why);
+    ck_assert_msg(bytes != NULL, "%s", why);
+    free(wat);
+    return bytes;
+}
+
+/* _i: compile threads (1: on the caller, as the CLI does; 2: on a pool, as the daemon does). */
+START_TEST(test_engine_full_code_space_is_enospace_with_figures)
+{
+    sl_engine_options_t options = {.tier = SL_TIER_BASELINE, .compile_threads = (uint32_t)_i,
+                                   .code_space_size = 64 << 10};
+    sl_engine_t *engine;
+    ck_assert_int_eq(sl_engine_new(&options, &engine), 0);
+    uint64_t used0, size;
+    sl_engine_code_space(engine, &used0, &size);
+    ck_assert_uint_eq(size, 64 << 10);
+    size_t wasm_size;
+    uint8_t *wasm = module_of(200, &wasm_size);
+
+    sl_module_t *modules[64] = {0};
+    sl_error_t err;
+    int rc = 0;
+    unsigned n = 0;
+    while (n < 64 && (rc = sl_module_compile(engine, wasm, wasm_size, &modules[n], &err)) == 0)
+        n++;
+    ck_assert_int_eq(rc, SL_ENOSPACE);
+    ck_assert_uint_ge(n, 1);
+    ck_assert_int_eq(err.code, SL_ENOSPACE);
+    ck_assert_msg(strstr(err.message, "code space full: ") != NULL &&
+                      strstr(err.message, " of 65536 bytes in use, the module needs >= ") != NULL,
+                  "%s", err.message);
+    /* No function is at fault when the shared space is full. */
+    ck_assert_uint_eq(err.func_index, SL_NO_INDEX);
+    ck_assert_str_eq(sl_err_kind(rc), "exhausted");
+
+    /* A failed compile keeps nothing; dropping one module makes room for the next. */
+    uint64_t used;
+    sl_engine_code_space(engine, &used, NULL);
+    sl_module_unref(modules[--n]);
+    modules[n] = NULL;
+    ck_assert_int_eq(sl_module_compile(engine, wasm, wasm_size, &modules[n], &err), 0);
+    uint64_t used_again;
+    sl_engine_code_space(engine, &used_again, NULL);
+    ck_assert_uint_eq(used_again, used);
+    for (unsigned i = 0; i <= n; i++)
+        sl_module_unref(modules[i]);
+    sl_engine_code_space(engine, &used, NULL);
+    ck_assert_uint_eq(used, used0);
+    free(wasm);
+    sl_engine_free(engine);
+}
+END_TEST
+
+/* The code of a module stays while anything references it (an instance's store here) and goes
+ * back to the space with the last reference: what replacing a module version relies on. */
+START_TEST(test_engine_module_code_goes_with_its_last_reference)
+{
+    sl_engine_t *engine;
+    ck_assert_int_eq(sl_engine_new(NULL, &engine), 0);
+    uint64_t used0, used1, used2;
+    sl_engine_code_space(engine, &used0, NULL);
+    size_t wasm_size;
+    uint8_t *wasm = module_of(20, &wasm_size);
+    sl_module_t *m;
+    ck_assert_int_eq(sl_module_compile(engine, wasm, wasm_size, &m, NULL), 0);
+    sl_engine_code_space(engine, &used1, NULL);
+    ck_assert_uint_gt(used1, used0);
+    sl_module_stats_t stats;
+    sl_module_stats(m, &stats);
+    ck_assert_uint_ge(used1 - used0, stats.code_bytes);
+
+    sl_store_t *store;
+    sl_instance_t *instance;
+    ck_assert_int_eq(sl_store_new(engine, &store), 0);
+    ck_assert_int_eq(sl_instance_new(store, m, NULL, 0, &instance, NULL, NULL), 0);
+    sl_module_unref(m); /* the registry's reference, say: the instance still runs the code */
+    sl_engine_code_space(engine, &used2, NULL);
+    ck_assert_uint_eq(used2, used1);
+    sl_extern_t f;
+    ck_assert_int_eq(sl_instance_export(instance, "f1", 2, &f), 0);
+    sl_value_t arg = {.type = SL_I32, .of.i32 = 5}, result;
+    ck_assert_int_eq(sl_func_call(f.of.func, &arg, 1, &result, 1, NULL), 0);
+    ck_assert_int_eq(result.of.i32, 27);
+    sl_store_free(store);
+    sl_engine_code_space(engine, &used2, NULL);
+    ck_assert_uint_eq(used2, used0);
+    free(wasm);
+    sl_engine_free(engine);
+}
+END_TEST
+
+/* _i: lazy or eager. */
+START_TEST(test_engine_module_code_limit_is_elimit)
+{
+    sl_engine_options_t options = {.tier = SL_TIER_BASELINE, .lazy = _i == 1,
+                                   .module_code_limit = 2048};
+    sl_engine_t *engine;
+    ck_assert_int_eq(sl_engine_new(&options, &engine), 0);
+    uint64_t used0, used;
+    sl_engine_code_space(engine, &used0, NULL);
+    size_t size;
+    uint8_t *big = module_of(_i == 1 ? 200 : 100, &size);
+    sl_module_t *m = NULL;
+    sl_error_t err;
+    ck_assert_int_eq(sl_module_compile(engine, big, size, &m, &err), SL_ELIMIT);
+    ck_assert_ptr_null(m);
+    ck_assert_msg(strstr(err.message, "module code limit: ") != NULL &&
+                      strstr(err.message, " of 2048 bytes in use, the module needs >= ") != NULL,
+                  "%s", err.message);
+    ck_assert_uint_eq(err.func_index, SL_NO_INDEX);
+    sl_engine_code_space(engine, &used, NULL);
+    ck_assert_uint_eq(used, used0);
+    free(big);
+
+    uint8_t *small = module_of(2, &size);
+    ck_assert_int_eq(sl_module_compile(engine, small, size, &m, &err), 0);
+    sl_module_unref(m);
+    free(small);
+    sl_engine_free(engine);
+}
+END_TEST
+
+START_TEST(test_engine_code_space_size_is_bounded)
+{
+    sl_engine_options_t options = {.tier = SL_TIER_BASELINE,
+                                   .code_space_size = CODESPACE_MAX_RESERVE + 1};
+    sl_engine_t *engine = NULL;
+    ck_assert_int_eq(sl_engine_new(&options, &engine), SL_EARG);
+    ck_assert_ptr_null(engine);
+}
+END_TEST
+
 Suite *
 code_space_suite(void)
 {
@@ -426,7 +581,7 @@ code_space_suite(void)
     tcase_add_test(tc, test_codespace_rejects_bad_sizes);
     tcase_add_test(tc, test_codespace_release_reuses_first_fit);
     tcase_add_test(tc, test_codespace_release_coalesces);
-    tcase_add_test(tc, test_codespace_exhaustion_is_enomem);
+    tcase_add_test(tc, test_codespace_exhaustion_is_enospace);
     tcase_add_test(tc, test_codespace_gives_freed_pages_back);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
@@ -440,6 +595,14 @@ code_space_suite(void)
 
     tc = tcase_create("threads");
     tcase_add_test(tc, test_codespace_threads_get_disjoint_blocks);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("quotas");
+    tcase_add_loop_test(tc, test_engine_full_code_space_is_enospace_with_figures, 1, 3);
+    tcase_add_test(tc, test_engine_module_code_goes_with_its_last_reference);
+    tcase_add_loop_test(tc, test_engine_module_code_limit_is_elimit, 0, 2);
+    tcase_add_test(tc, test_engine_code_space_size_is_bounded);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;

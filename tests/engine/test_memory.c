@@ -37,14 +37,14 @@ is_zero(const uint8_t *p, uint64_t n)
 START_TEST(test_memory_reports_sizes)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(1, 10, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 1, 10, &mem), 0);
     ck_assert_ptr_nonnull(mem->base);
     ck_assert_uint_eq(mem->pages, 1);
     ck_assert_uint_eq(mem->size, PAGE);
     ck_assert_uint_eq(mem->max_pages, 10);
     memory_free(mem);
 
-    ck_assert_int_eq(memory_new(3, MEMORY_MAX_PAGES, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 3, MEMORY_MAX_PAGES, &mem), 0);
     ck_assert_uint_eq(mem->pages, 3);
     ck_assert_uint_eq(mem->size, 3 * PAGE);
     ck_assert_uint_eq(mem->max_pages, MEMORY_MAX_PAGES);
@@ -55,10 +55,10 @@ END_TEST
 START_TEST(test_memory_rejects_bad_limits)
 {
     linear_memory_t *mem = (linear_memory_t *)1;
-    ck_assert_int_eq(memory_new(2, 1, &mem), SL_EARG);
+    ck_assert_int_eq(memory_new(NULL, 2, 1, &mem), SL_EARG);
     ck_assert_ptr_null(mem);
-    ck_assert_int_eq(memory_new(0, MEMORY_MAX_PAGES + 1, &mem), SL_EARG);
-    ck_assert_int_eq(memory_new(MEMORY_MAX_PAGES + 1, MEMORY_MAX_PAGES + 1, &mem), SL_EARG);
+    ck_assert_int_eq(memory_new(NULL, 0, MEMORY_MAX_PAGES + 1, &mem), SL_EARG);
+    ck_assert_int_eq(memory_new(NULL, MEMORY_MAX_PAGES + 1, MEMORY_MAX_PAGES + 1, &mem), SL_EARG);
     memory_free(NULL);
 }
 END_TEST
@@ -66,7 +66,7 @@ END_TEST
 START_TEST(test_memory_is_zero_filled)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(4, 4, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 4, 4, &mem), 0);
     ck_assert(is_zero(mem->base, mem->size));
     memory_free(mem);
 }
@@ -75,7 +75,7 @@ END_TEST
 START_TEST(test_memory_grows_in_place)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(1, 8, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 1, 8, &mem), 0);
     uint8_t *base = mem->base;
     memset(base, 0x5a, PAGE);
 
@@ -101,7 +101,7 @@ END_TEST
 START_TEST(test_memory_grow_past_max_fails_unchanged)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(1, 2, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 1, 2, &mem), 0);
     uint8_t *base = mem->base;
     ck_assert_int_eq(memory_grow(mem, 2), -1);
     ck_assert_uint_eq(mem->pages, 1);
@@ -115,7 +115,7 @@ START_TEST(test_memory_grow_past_max_fails_unchanged)
     memory_free(mem);
 
     /* Without a module maximum the limit is 65536 pages (4 GiB). */
-    ck_assert_int_eq(memory_new(0, MEMORY_MAX_PAGES, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 0, MEMORY_MAX_PAGES, &mem), 0);
     ck_assert_int_eq(memory_grow(mem, MEMORY_MAX_PAGES + 1), -1);
     ck_assert_int_eq(memory_grow(mem, UINT32_MAX), -1);
     ck_assert_uint_eq(mem->pages, 0);
@@ -129,7 +129,7 @@ END_TEST
 START_TEST(test_memory_zero_pages)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(0, 0, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 0, 0, &mem), 0);
     ck_assert_ptr_nonnull(mem->base); /* reserved all the same: every access faults */
     ck_assert_uint_eq(mem->pages, 0);
     ck_assert_uint_eq(mem->size, 0);
@@ -137,7 +137,7 @@ START_TEST(test_memory_zero_pages)
     ck_assert_int_eq(memory_grow(mem, 1), -1);
     memory_free(mem);
 
-    ck_assert_int_eq(memory_new(0, 1, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 0, 1, &mem), 0);
     ck_assert_int_eq(memory_grow(mem, 1), 0);
     mem->base[PAGE - 1] = 9;
     ck_assert_uint_eq(mem->base[PAGE - 1], 9);
@@ -149,7 +149,7 @@ END_TEST
 START_TEST(test_memory_full_size_is_lazy)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(MEMORY_MAX_PAGES, MEMORY_MAX_PAGES, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, MEMORY_MAX_PAGES, MEMORY_MAX_PAGES, &mem), 0);
     ck_assert_uint_eq(mem->size, (uint64_t)4 << 30);
     mem->base[0] = 1;
     mem->base[mem->size - 1] = 2;
@@ -160,7 +160,7 @@ START_TEST(test_memory_full_size_is_lazy)
 
     linear_memory_t *more[8];
     for (int i = 0; i < 8; i++) {
-        ck_assert_int_eq(memory_new(1, MEMORY_MAX_PAGES, &more[i]), 0);
+        ck_assert_int_eq(memory_new(NULL, 1, MEMORY_MAX_PAGES, &more[i]), 0);
         ck_assert(more[i]->base + MEMORY_RESERVE <= mem->base ||
                   mem->base + MEMORY_RESERVE <= more[i]->base);
     }
@@ -173,7 +173,7 @@ END_TEST
 START_TEST(test_memory_last_byte_of_one_page_is_writable)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(1, 1, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 1, 1, &mem), 0);
     mem->base[65535] = 0xab; /* the last in-bounds byte */
     ck_assert_uint_eq(mem->base[65535], 0xab);
     memory_free(mem);
@@ -183,7 +183,7 @@ END_TEST
 START_TEST(test_memory_access_past_size_faults)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(1, 1, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 1, 1, &mem), 0);
     expect_crash();
     volatile uint8_t *base = mem->base;
     base[65536] = 1; /* SIGSEGV: the first byte out of bounds */
@@ -194,7 +194,7 @@ END_TEST
 START_TEST(test_memory_failed_grow_keeps_guard)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(1, 1, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 1, 1, &mem), 0);
     ck_assert_int_eq(memory_grow(mem, 1), -1);
     expect_crash();
     volatile uint8_t *base = mem->base;
@@ -208,7 +208,7 @@ END_TEST
 START_TEST(test_memory_widest_access_faults)
 {
     linear_memory_t *mem;
-    ck_assert_int_eq(memory_new(1, MEMORY_MAX_PAGES, &mem), 0);
+    ck_assert_int_eq(memory_new(NULL, 1, MEMORY_MAX_PAGES, &mem), 0);
     uint64_t last = (uint64_t)UINT32_MAX + UINT32_MAX + 15;
     ck_assert_uint_lt(last, MEMORY_RESERVE);
     expect_crash();

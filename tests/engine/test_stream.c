@@ -300,6 +300,12 @@ START_TEST(test_stream_truncated_at_every_length)
                                ? "function and code section have inconsistent lengths"
                                : "unexpected end";
         ck_assert_msg(strstr(err.message, want) != NULL, "length %zu: %s", len, err.message);
+        /* Cut inside a body (35..38 is body 0, 40..43 body 1): the error names the function
+         * and how far into its body the bytes went; elsewhere there is no function. */
+        uint32_t func = len >= 35 && len < 39 ? 0 : len >= 40 ? 1 : SL_NO_INDEX;
+        ck_assert_msg(err.func_index == func, "length %zu: function %u", len, err.func_index);
+        if (func != SL_NO_INDEX)
+            ck_assert_uint_eq(err.body_offset, len - (func == 0 ? 35 : 40));
     }
 }
 END_TEST
