@@ -135,7 +135,7 @@ call_done(sl_compilation_t *c)
 }
 
 static void
-run_body_job(pool_job_t *job, baseline_t *compiler)
+run_body_job(pool_job_t *job, compiler_t *compiler)
 {
     body_job_t *bj = (body_job_t *)job;
     sl_compilation_t *c = bj->c;
