@@ -10,23 +10,7 @@
 const char *
 value_type_name(uint8_t type)
 {
-    switch (type) {
-    case SL_I32:
-        return "i32";
-    case SL_I64:
-        return "i64";
-    case SL_F32:
-        return "f32";
-    case SL_F64:
-        return "f64";
-    case SL_V128:
-        return "v128";
-    case SL_FUNCREF:
-        return "funcref";
-    case SL_EXTERNREF:
-        return "externref";
-    }
-    return "?";
+    return sl_valtype_name(type);
 }
 
 /* IEEE layouts: sign bit, exponent all ones for inf/NaN, the quiet bit at the top of the

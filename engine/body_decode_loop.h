@@ -250,8 +250,8 @@ BODY_DECODE_OP(body_validator_t *v, BODY_VISITOR_T *c, unsigned op)
         if (valtype_is_ref(t1) || valtype_is_ref(t2))
             return INVALID(v, "type mismatch: select without a type needs numeric operands");
         if (t1 != t2 && t1 != SL_TYPE_UNKNOWN && t2 != SL_TYPE_UNKNOWN)
-            return INVALID(v, "type mismatch: select operands %s and %s", valtype_name(t2),
-                           valtype_name(t1));
+            return INVALID(v, "type mismatch: select operands %s and %s", sl_valtype_name(t2),
+                           sl_valtype_name(t1));
         t = t1 == SL_TYPE_UNKNOWN ? t2 : t1;
         return push(v, t) && (!REACHABLE(v) || visit_select(c, v, t));
     case SL_OP_SELECT_T: {
@@ -313,7 +313,7 @@ BODY_DECODE_OP(body_validator_t *v, BODY_VISITOR_T *c, unsigned op)
             return false;
         if (t != SL_TYPE_UNKNOWN && !valtype_is_ref(t))
             return INVALID(v, "type mismatch: ref.is_null expected a reference, got %s",
-                           valtype_name(t));
+                           sl_valtype_name(t));
         return push(v, SL_TYPE_I32) && (!REACHABLE(v) || visit_ref(c, v, op, t));
     case SL_OP_REF_FUNC:
         if (!read_func_index(v, &index))

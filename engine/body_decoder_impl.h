@@ -11,6 +11,7 @@
 #include "decoder.h"
 #include "invariants.h"
 #include "opcodes.h"
+#include "vec.h"
 
 typedef struct ctrl_frame {
     uint8_t opcode; /* SL_OP_BLOCK, LOOP, IF, ELSE; the function's frame is a BLOCK */
@@ -40,13 +41,16 @@ typedef struct body_imm {
 struct body_validator {
     sl_limits_t limits;
     sl_valtype_t *vals;
-    uint32_t n_vals, cap_vals;
+    uint32_t n_vals;
+    size_t cap_vals;
     ctrl_frame_t *ctrls;
-    uint32_t n_ctrls, cap_ctrls;
+    uint32_t n_ctrls;
+    size_t cap_ctrls;
     sl_valtype_t *locals;
-    uint32_t n_locals, cap_locals;
+    uint32_t n_locals;
+    size_t cap_locals;
     sl_valtype_t *popped; /* br_table's scratch: what one label's check popped */
-    uint32_t cap_popped;
+    size_t cap_popped;
 
     /* per body */
     const sl_module_t *module;
@@ -65,22 +69,15 @@ static const sl_valtype_t body_single_type[256] = {
 
 /* Grows a scratch array to hold `need` elements, within `limit`. */
 static inline bool
-reserve(body_validator_t *v, void **array, uint32_t *cap, uint32_t need, size_t size,
+reserve(body_validator_t *v, void **array, size_t *cap, uint32_t need, size_t size,
         uint32_t limit, const char *what)
 {
-    if (need <= *cap)
-        return true;
-    if (need > limit)
+    int rc = vec_grow(array, cap, need, size, limit);
+    if (rc == SL_ELIMIT)
         return reader_fail_at(&v->r, v->op_at, SL_ELIMIT, "%s deeper than the limit of %u", what,
                               limit);
-    uint32_t cap_new = *cap ? *cap : 64;
-    while (cap_new < need)
-        cap_new = cap_new > limit / 2 ? limit : cap_new * 2;
-    void *p = realloc(*array, (size_t)cap_new * size);
-    if (!p)
+    if (rc < 0)
         return reader_fail_at(&v->r, v->op_at, SL_ENOMEM, "out of memory");
-    *array = p;
-    *cap = cap_new;
     return true;
 }
 
@@ -113,7 +110,7 @@ static inline bool
 underflow(body_validator_t *v, sl_valtype_t expected)
 {
     return INVALID(v, "type mismatch: %s expected %s but the stack is empty",
-                   sl_opcode_info[v->op].text, expected ? valtype_name(expected) : "a value");
+                   sl_opcode_info[v->op].text, expected ? sl_valtype_name(expected) : "a value");
 }
 
 static inline bool
@@ -144,8 +141,8 @@ pop_expect(body_validator_t *v, sl_valtype_t expected)
     if (SL_UNLIKELY(actual != expected && actual != SL_TYPE_UNKNOWN &&
                     expected != SL_TYPE_UNKNOWN))
         return INVALID(v, "type mismatch: %s expected %s, got %s",
-                       sl_opcode_info[v->op].text, valtype_name(expected),
-                       valtype_name(actual));
+                       sl_opcode_info[v->op].text, sl_valtype_name(expected),
+                       sl_valtype_name(actual));
     return true;
 }
 

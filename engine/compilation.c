@@ -12,9 +12,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "compile_impl.h"
+#include "clock.h"
 #include "compile_pool.h"
 
 typedef struct body_job {
@@ -44,14 +44,6 @@ struct sl_compilation {
     sl_compilation_timeline_t timeline; /* (L), except functions_compiled (atomic below) */
     atomic_uint functions_compiled;
 };
-
-static uint64_t
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t
 thread_cpu_ns(void)
@@ -129,7 +121,7 @@ complete_if_ready(sl_compilation_t *c)
         }
     }
     c->is_done = true;
-    c->timeline.baseline_done_ns = now_ns();
+    c->timeline.baseline_done_ns = monotonic_ns();
     c->timeline.functions_compiled = atomic_load(&c->functions_compiled);
     pthread_cond_broadcast(&c->done_cond);
     return true;
@@ -143,7 +135,7 @@ call_done(sl_compilation_t *c)
 }
 
 static void
-run_body_job(pool_job_t *job, baseline_t *compiler)
+run_body_job(pool_job_t *job, compiler_t *compiler)
 {
     body_job_t *bj = (body_job_t *)job;
     sl_compilation_t *c = bj->c;
@@ -191,7 +183,7 @@ on_code_start(void *user, uint32_t n_bodies)
 {
     sl_compilation_t *c = user;
     pthread_mutex_lock(&c->lock);
-    c->timeline.code_section_start_ns = now_ns();
+    c->timeline.code_section_start_ns = monotonic_ns();
     c->timeline.functions_total = n_bodies;
     pthread_mutex_unlock(&c->lock);
 }
@@ -235,7 +227,7 @@ sl_compilation_new(sl_compile_pool_t *pool, const sl_compilation_options_t *opti
     error_clear(&c->err);
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->done_cond, NULL);
-    c->timeline.created_ns = now_ns();
+    c->timeline.created_ns = monotonic_ns();
     sl_stream_options_t stream_options = {
         .limits = &c->engine->limits,
         .size_hint = c->options.size_hint,
@@ -259,7 +251,7 @@ sl_compilation_feed(sl_compilation_t *c, const void *data, size_t size)
     pthread_mutex_lock(&c->lock);
     int rc = c->is_input_done ? SL_ESTATE : c->rc;
     if (c->timeline.first_byte_ns == 0 && size > 0)
-        c->timeline.first_byte_ns = now_ns();
+        c->timeline.first_byte_ns = monotonic_ns();
     pthread_mutex_unlock(&c->lock);
     if (rc != 0)
         return rc;
@@ -282,7 +274,7 @@ sl_compilation_finish(sl_compilation_t *c)
         return SL_ESTATE;
     }
     c->is_input_done = true;
-    c->timeline.last_byte_ns = now_ns();
+    c->timeline.last_byte_ns = monotonic_ns();
     c->timeline.functions_compiled_before_last_byte = atomic_load(&c->functions_compiled);
     bool is_completed = complete_if_ready(c);
     int rc = c->rc;

@@ -1,17 +1,15 @@
-/* Compiling modules with the baseline tier, in one of three modes (sl_engine_options_t):
+/* Compiling modules, through a tier of the tier table, in one of three modes
+ * (sl_engine_options_t):
  *
  *   eager, one thread   each body is compiled by the decoding thread as soon as it is complete;
  *   eager, N threads    a streaming compilation on a pool of N threads (compilation.c) fed the
  *                       whole buffer;
  *   lazy                the decoder validates each body; every jump-table slot starts at a stub
- *                       that compiles its function on the first call (lazy_compile) and then
- *                       points the slot at the code.
+ *                       that compiles its function on the first call (lazy_compile) with the
+ *                       engine's lazy compiler and then points the slot at the code.
  *
- * Installing a function (install) is the same for all: copy into executable memory, resolve its
- * direct calls to jump-table slots, then publish it in its slot with a release store, so a thread
- * that calls through the slot sees the finished code. The trap handler learns a lazily compiled
- * function before its slot changes; eagerly compiled ones, which cannot run before the module is
- * finished, all at once when it is (one code-map snapshot instead of one per function).
+ * Whatever the tier and the mode, the code goes into the module's jump table the same way
+ * (code/jump_table.h).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -20,252 +18,91 @@
 
 #include "compile_impl.h"
 #include "x64_encode.h"
-#include "x64_label.h"
 
-enum { LAZY_STUB_SIZE = 16 };
+/* ---- the tier table ---- */
 
 static int
-compare_addresses(const void *a, const void *b)
+baseline_tier_new(const sl_engine_t *engine, void **out)
 {
-    uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
-    return x < y ? -1 : x > y;
+    baseline_t *b;
+    int rc = baseline_new(&engine->limits, (engine->cpu & CPU_AVX) != 0, &b);
+    *out = rc == 0 ? b : NULL;
+    return rc;
 }
 
-/* Takes the module's functions out of the code map, in one step when memory allows. */
 static void
-unregister_functions(const module_code_t *code)
+baseline_tier_free(void *compiler)
 {
-    uintptr_t *starts = malloc(code->n_defined * sizeof *starts + 1);
-    size_t n = 0;
-    for (uint32_t i = 0; i < code->n_defined; i++) {
-        uintptr_t start = (uintptr_t)code->blocks[i].rx;
-        if (!start)
-            continue;
-        if (starts)
-            starts[n++] = start;
-        else
-            codemap_unregister(start);
+    baseline_free(compiler);
+}
+
+static int
+baseline_tier_compile(void *compiler, const sl_module_t *m, uint32_t func_index,
+                      compiled_code_t *out, sl_error_t *err)
+{
+    const module_func_t *f = &m->funcs[func_index];
+    return baseline_compile_function(compiler, m, func_index, f->body_offset, f->body_size, out,
+                                     err);
+}
+
+const tier_t tiers[N_TIERS] = {
+    [TIER_BASELINE] = {"baseline", baseline_tier_new, baseline_tier_free, baseline_tier_compile},
+};
+
+struct compiler {
+    const tier_t *tier;
+    void *state; /* the tier's */
+};
+
+int
+compiler_new(const sl_engine_t *engine, unsigned tier, compiler_t **out)
+{
+    *out = NULL;
+    compiler_t *c = malloc(sizeof *c);
+    if (!c)
+        return SL_ENOMEM;
+    c->tier = &tiers[tier];
+    int rc = c->tier->new(engine, &c->state);
+    if (rc != 0) {
+        free(c);
+        return rc;
     }
-    if (starts) {
-        qsort(starts, n, sizeof *starts, compare_addresses);
-        codemap_unregister_all(starts, n);
-        free(starts);
-    }
+    *out = c;
+    return 0;
 }
 
 void
-module_code_release(module_code_t *code)
+compiler_free(compiler_t *c)
 {
-    if (!code)
+    if (!c)
         return;
-    sl_engine_t *engine = code->engine;
-    unregister_functions(code);
-    for (uint32_t i = 0; i < code->n_defined; i++)
-        if (code->blocks[i].rx)
-            codespace_release(engine->code, &code->blocks[i]);
-    if (code->jump_table.rx)
-        codespace_release(engine->code, &code->jump_table);
-    if (code->lazy_stubs.rx)
-        codespace_release(engine->code, &code->lazy_stubs);
-    if (code->lazy_baseline) {
-        baseline_free(code->lazy_baseline);
-        pthread_mutex_destroy(&code->lazy_lock);
-    }
-    free(atomic_load(&code->shared));
-    free(code->blocks);
-    free(code);
+    c->tier->free(c->state);
+    free(c);
 }
 
-/* Takes a block of code space for the module, within its code limit. Either quota running out
- * is told in `err` (may be NULL) with figures, and never with a function index: no function is
- * at fault when the space that every module shares is full. */
-static int
-code_take(module_code_t *code, size_t size, code_block_t *out, sl_error_t *err)
-{
-    sl_engine_t *engine = code->engine;
-    uint64_t limit = engine->options.module_code_limit;
-    size = (size + CODESPACE_ALIGN - 1) & ~(size_t)(CODESPACE_ALIGN - 1);
-    uint64_t held = atomic_fetch_add(&code->code_held, size);
-    int rc = limit && held + size > limit ? SL_ELIMIT : codespace_alloc(engine->code, size, out);
-    if (rc == 0)
-        return 0;
-    atomic_fetch_sub(&code->code_held, size);
-    if (!err)
-        return rc;
-    if (rc == SL_ELIMIT)
-        error_set(err, rc, SL_NO_SECTION, 0,
-                  "module code limit: %llu of %llu bytes in use, the module needs >= %zu more",
-                  (unsigned long long)held, (unsigned long long)limit, size);
-    else if (rc == SL_ENOSPACE) {
-        size_t used = codespace_used(engine->code), total = engine->code->reserve;
-        error_set(err, rc, SL_NO_SECTION, 0,
-                  "code space full: %zu of %zu bytes in use, the module needs >= %zu more%s", used,
-                  total, size, used + size <= total ? " (no free range that large)" : "");
-    }
-    return rc;
-}
-
-static void
-code_give_back(module_code_t *code, const code_block_t *block)
-{
-    atomic_fetch_sub(&code->code_held, block->size);
-    codespace_release(code->engine->code, block);
-}
-
-/* Lazy mode: one stub per function, `mov esi, defined_index; jmp lazy_entry`, which the slot
- * points to until the function is compiled. */
-static int
-lazy_stubs_new(sl_engine_t *engine, module_code_t *code, sl_error_t *err)
-{
-    int rc = pthread_mutex_init(&code->lazy_lock, NULL);
-    if (rc != 0)
-        return SL_ENOMEM;
-    rc = baseline_new(&engine->limits, (engine->cpu & CPU_AVX) != 0, &code->lazy_baseline);
-    if (rc != 0) {
-        pthread_mutex_destroy(&code->lazy_lock);
-        return rc;
-    }
-    rc = code_take(code, LAZY_STUB_SIZE * (size_t)code->n_defined + 1, &code->lazy_stubs, err);
-    if (rc != 0)
-        return rc;
-    x64_buf_t buf;
-    x64_buf_init(&buf);
-    for (uint32_t i = 0; i < code->n_defined; i++) {
-        size_t at = LAZY_STUB_SIZE * (size_t)i;
-        x64_mov_ri(&buf, 4, X64_RSI, i);
-        x64_emit8(&buf, 0xE9); /* jmp rel32 */
-        intptr_t disp = (intptr_t)engine->lazy_entry.rx -
-                        (intptr_t)(code->lazy_stubs.rx + x64_buf_offset(&buf) + 4);
-        x64_emit32(&buf, (uint32_t)(int32_t)disp);
-        x64_nop(&buf, (unsigned)(at + LAZY_STUB_SIZE - x64_buf_offset(&buf)));
-    }
-    rc = buf.oom ? SL_ENOMEM : 0;
-    if (rc == 0 && buf.len) {
-        memcpy(code->lazy_stubs.rw, buf.data, buf.len);
-        const void **slots = (const void **)code->jump_table.rw;
-        for (uint32_t i = 0; i < code->n_defined; i++)
-            slots[i] = code->lazy_stubs.rx + LAZY_STUB_SIZE * (size_t)i;
-    }
-    x64_buf_fini(&buf);
-    return rc;
-}
+/* ---- installing ---- */
 
 int
 code_new(sl_engine_t *engine, sl_module_t *m, sl_error_t *err)
 {
-    module_code_t *code = calloc(1, sizeof *code);
-    if (!code)
-        return SL_ENOMEM;
-    code->engine = engine;
-    code->n_defined = m->n_funcs - m->n_imported_funcs;
-    code->blocks = calloc(code->n_defined ? code->n_defined : 1, sizeof *code->blocks);
-    int rc = code->blocks ? code_take(code, 8 * (size_t)code->n_defined + 8, &code->jump_table, err)
-                          : SL_ENOMEM;
-    if (rc == 0 && engine->options.lazy)
-        rc = lazy_stubs_new(engine, code, err);
-    if (rc != 0) {
-        module_code_release(code);
-        return rc;
-    }
-    m->code = code;
-    return 0;
-}
-
-static int
-site_list_add(site_list_t *l, const code_block_t *block, const baseline_code_t *compiled)
-{
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        codemap_entry_t *p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return SL_ENOMEM;
-        l->items = p;
-        l->cap = cap;
-    }
-    trap_site_t *sites = NULL;
-    if (compiled->n_trap_sites) {
-        sites = malloc(compiled->n_trap_sites * sizeof *sites);
-        if (!sites)
-            return SL_ENOMEM;
-        memcpy(sites, compiled->trap_sites, compiled->n_trap_sites * sizeof *sites);
-    }
-    l->items[l->n++] = (codemap_entry_t){(uintptr_t)block->rx, compiled->code_size, sites,
-                                         compiled->n_trap_sites};
-    return 0;
+    int rc = module_code_new(engine, engine->code, engine->options.module_code_limit,
+                             m->n_funcs - m->n_imported_funcs,
+                             engine->options.lazy ? engine->lazy_entry.rx : NULL, &m->code, err);
+    if (rc == 0)
+        m->code_release = module_code_release;
+    return rc;
 }
 
 int
-site_list_take(site_list_t *to, site_list_t *from)
-{
-    if (to->n + from->n > to->cap) {
-        codemap_entry_t *p = realloc(to->items, (to->n + from->n) * sizeof *p);
-        if (!p)
-            return SL_ENOMEM;
-        to->items = p;
-        to->cap = to->n + from->n;
-    }
-    if (from->n)
-        memcpy(to->items + to->n, from->items, from->n * sizeof *from->items);
-    to->n += from->n;
-    from->n = 0;
-    return 0;
-}
-
-void
-site_list_fini(site_list_t *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free((void *)(uintptr_t)l->items[i].sites);
-    free(l->items);
-    *l = (site_list_t){0};
-}
-
-/* `pending` NULL: the function may run at once, the code map learns it now. */
-static int
-install(module_code_t *code, uint32_t defined_index, uint32_t body_size,
-        const baseline_code_t *compiled, site_list_t *pending, sl_error_t *err)
-{
-    code_block_t *block = &code->blocks[defined_index];
-    code_block_t placed;
-    int rc = code_take(code, compiled->code_size, &placed, err);
-    if (rc != 0)
-        return rc;
-    memcpy(placed.rw, compiled->code, compiled->code_size);
-    const uint8_t *slots = code->jump_table.rx;
-    for (uint32_t i = 0; i < compiled->n_relocs; i++) {
-        const baseline_reloc_t *r = &compiled->relocs[i];
-        intptr_t disp = (intptr_t)(slots + 8 * (size_t)r->func_index) -
-                        (intptr_t)(placed.rx + r->offset + 4);
-        int32_t disp32 = (int32_t)disp;
-        memcpy(placed.rw + r->offset, &disp32, 4);
-    }
-    rc = pending ? site_list_add(pending, &placed, compiled)
-                 : codemap_register((uintptr_t)placed.rx, compiled->code_size,
-                                    compiled->trap_sites, compiled->n_trap_sites);
-    if (rc != 0) {
-        code_give_back(code, &placed);
-        return rc;
-    }
-    *block = placed;
-    _Atomic(const void *) *slot_rw = (_Atomic(const void *) *)code->jump_table.rw + defined_index;
-    atomic_store_explicit(slot_rw, (const void *)placed.rx, memory_order_release);
-    atomic_fetch_add(&code->body_bytes, body_size);
-    atomic_fetch_add(&code->code_bytes, compiled->code_size);
-    atomic_fetch_add(&code->funcs_compiled, 1);
-    return 0;
-}
-
-int
-compile_and_install(baseline_t *baseline, sl_module_t *m, uint32_t func_index,
+compile_and_install(compiler_t *compiler, sl_module_t *m, uint32_t func_index,
                     site_list_t *pending, sl_error_t *err)
 {
     const module_func_t *f = &m->funcs[func_index];
-    baseline_code_t compiled;
-    int rc = baseline_compile_function(baseline, m, func_index, f->body_offset, f->body_size,
-                                       &compiled, err);
+    compiled_code_t compiled;
+    int rc = compiler->tier->compile(compiler->state, m, func_index, &compiled, err);
     if (rc == 0)
-        rc = install(m->code, func_index - m->n_imported_funcs, f->body_size, &compiled,
-                     pending, err);
+        rc = module_code_install(m->code, func_index - m->n_imported_funcs, f->body_size,
+                                 &compiled, pending, err);
     if (rc != 0 && err->code == 0) {
         error_set(err, rc, 10, f->body_offset, "%s", sl_strerror(rc));
         err->func_index = func_index;
@@ -280,24 +117,25 @@ lazy_compile(vmctx_t *vm, uint32_t defined_index)
 {
     sl_module_t *m = ((sl_instance_t *)vm)->module; /* vmctx opens the instance */
     module_code_t *code = m->code;
-    pthread_mutex_lock(&code->lazy_lock);
+    sl_engine_t *engine = code->engine;
+    /* one lazy compiler per engine: a compile is short next to the calls it serves */
+    pthread_mutex_lock(&engine->lazy_lock);
     int rc = 0;
     if (!code->blocks[defined_index].rx) { /* another thread may have compiled it meanwhile */
         sl_error_t err;
         error_clear(&err);
-        rc = compile_and_install(code->lazy_baseline, m, m->n_imported_funcs + defined_index,
+        rc = compile_and_install(engine->lazy_compiler, m, m->n_imported_funcs + defined_index,
                                  NULL, &err);
     }
     const void *entry = code->blocks[defined_index].rx;
-    pthread_mutex_unlock(&code->lazy_lock);
+    pthread_mutex_unlock(&engine->lazy_lock);
     if (rc != 0) /* the body was validated: only resources can fail here */
         vm_trap_raise(SL_TRAP_COMPILE_FAILED);
     return entry;
 }
-
 /* The stubs' common part. On entry rsp is the callee's (the return address on top, arguments
  * above it) and esi the function: compile, then jump to the code as if called directly. */
-int
+static int
 lazy_entry_generate(sl_engine_t *e)
 {
     x64_buf_t b;
@@ -316,11 +154,33 @@ lazy_entry_generate(sl_engine_t *e)
     return rc;
 }
 
+int
+lazy_init(sl_engine_t *e)
+{
+    if (!e->options.lazy)
+        return 0;
+    if (pthread_mutex_init(&e->lazy_lock, NULL) != 0)
+        return SL_ENOMEM;
+    e->has_lazy_lock = true;
+    int rc = compiler_new(e, TIER_BASELINE, &e->lazy_compiler);
+    return rc == 0 ? lazy_entry_generate(e) : rc;
+}
+
+void
+lazy_fini(sl_engine_t *e)
+{
+    if (e->lazy_entry.rx)
+        codespace_release(e->code, &e->lazy_entry);
+    compiler_free(e->lazy_compiler);
+    if (e->has_lazy_lock)
+        pthread_mutex_destroy(&e->lazy_lock);
+}
+
 /* ---- whole-buffer compiles ---- */
 
 typedef struct direct_compile {
     sl_engine_t *engine;
-    baseline_t *baseline;
+    compiler_t *compiler;
     site_list_t sites;
 } direct_compile_t;
 
@@ -332,7 +192,7 @@ compile_on_arrival(void *user, sl_module_t *m, uint32_t func_index, const uint8_
     int rc = m->code ? 0 : code_new(dc->engine, m, err);
     if (rc != 0 || dc->engine->options.lazy)
         return rc;
-    return compile_and_install(dc->baseline, m, func_index, &dc->sites, err);
+    return compile_and_install(dc->compiler, m, func_index, &dc->sites, err);
 }
 
 /* One thread: each body compiled by the decoding thread as it completes, or, lazily, not at
@@ -342,7 +202,7 @@ compile_directly(sl_engine_t *engine, const void *bytes, size_t size, sl_module_
                  sl_error_t *err)
 {
     direct_compile_t dc = {.engine = engine};
-    int rc = engine->options.lazy ? 0 : baseline_new(&engine->limits, (engine->cpu & CPU_AVX) != 0, &dc.baseline);
+    int rc = engine->options.lazy ? 0 : compiler_new(engine, TIER_BASELINE, &dc.compiler);
     sl_stream_options_t options = {
         .limits = &engine->limits,
         .skip_body_validation = !engine->options.lazy, /* else the compiler validates */
@@ -364,7 +224,7 @@ compile_directly(sl_engine_t *engine, const void *bytes, size_t size, sl_module_
         *out = NULL;
     }
     site_list_fini(&dc.sites);
-    baseline_free(dc.baseline);
+    compiler_free(dc.compiler);
     return rc;
 }
 

@@ -1,32 +1,46 @@
-/* What compile.c (installing code, lazy mode, whole-buffer compiles) shares with compilation.c
- * (streaming compiles on the pool). Engine-internal. */
+/* What compile.c (the tier table, lazy mode, whole-buffer compiles) shares with compilation.c
+ * (streaming compiles on the pool) and compile_pool.c. Engine-internal. */
 #ifndef SL_COMPILE_IMPL_H
 #define SL_COMPILE_IMPL_H
 
 #include "baseline.h"
-#include "code_map.h"
+#include "jump_table.h"
 #include "runtime.h"
 
-/* Code-map entries waiting for their module to be finished, with copies of their sites: an
- * eagerly compiled function cannot run before that, and one code-map snapshot for the whole
- * module is cheaper than one per function. */
-typedef struct site_list {
-    codemap_entry_t *items;
-    size_t n, cap;
-} site_list_t;
+/* A tier: the entry points a compile reaches a compiler through, so every tier plugs in the
+ * same way. A compiler belongs to one thread at a time and is reused from body to body; what
+ * `compile` hands back is valid until its next call. */
+typedef struct tier {
+    const char *name;
+    int (*new)(const sl_engine_t *engine, void **out);
+    void (*free)(void *compiler);
+    /* Validates and compiles the complete body of function `func_index` (imports included). */
+    int (*compile)(void *compiler, const sl_module_t *m, uint32_t func_index,
+                   compiled_code_t *out, sl_error_t *err);
+} tier_t;
 
-/* Moves every entry of `from` to `to`; SL_ENOMEM leaves both as they were. */
-int site_list_take(site_list_t *to, site_list_t *from);
-void site_list_fini(site_list_t *l);
+/* The rows of the tier table: the top tier (engine/topTier) becomes the second. */
+enum { TIER_BASELINE, N_TIERS };
+extern const tier_t tiers[N_TIERS];
 
-/* Gives a module its code (jump table, lazy stubs in lazy mode); `m->code` is set. When the
- * code space or the module's code limit is exhausted, `err` (may be NULL) says by how much. */
+/* One tier's compiler with the state behind it. Errors: SL_ENOMEM. */
+typedef struct compiler compiler_t;
+int compiler_new(const sl_engine_t *engine, unsigned tier, compiler_t **out);
+void compiler_free(compiler_t *c); /* NULL is a no-op */
+
+/* Gives a module its code (jump table, lazy stubs in lazy mode); `m->code` and the module's
+ * release hook are set. When the code space or the module's code limit is exhausted, `err` (may
+ * be NULL) says by how much. */
 int code_new(sl_engine_t *engine, sl_module_t *m, sl_error_t *err);
 
 /* Compiles and installs function `func_index` of `m` (its body complete). Its trap sites go to
  * `pending`, or straight to the code map when `pending` is NULL (the code may run at once). On
- * failure `err` says why. Any thread; one `baseline` per thread. */
-int compile_and_install(baseline_t *baseline, sl_module_t *m, uint32_t func_index,
+ * failure `err` says why. Any thread; one compiler per thread. */
+int compile_and_install(compiler_t *compiler, sl_module_t *m, uint32_t func_index,
                         site_list_t *pending, sl_error_t *err);
+
+/* Lazy mode: the engine's lazy compiler, its lock and the stubs' common entry. */
+int lazy_init(sl_engine_t *engine);
+void lazy_fini(sl_engine_t *engine);
 
 #endif

@@ -9,7 +9,7 @@
 typedef struct pool_thread {
     compile_pool_t *pool;
     pthread_t thread;
-    baseline_t *compiler;
+    compiler_t *compiler;
     bool is_started;
 } pool_thread_t;
 
@@ -80,7 +80,7 @@ compile_pool_new(sl_engine_t *engine, unsigned n_threads, compile_pool_t **out)
     for (unsigned i = 0; i < pool->n_threads; i++) {
         pool_thread_t *t = &pool->threads[i];
         t->pool = pool;
-        if (baseline_new(&engine->limits, (engine->cpu & CPU_AVX) != 0, &t->compiler) != 0 ||
+        if (compiler_new(engine, TIER_BASELINE, &t->compiler) != 0 ||
             pthread_create(&t->thread, NULL, thread_main, t) != 0) {
             compile_pool_free(pool);
             return SL_ENOMEM;
@@ -103,7 +103,7 @@ compile_pool_free(compile_pool_t *pool)
     for (unsigned i = 0; pool->threads && i < pool->n_threads; i++) {
         if (pool->threads[i].is_started)
             pthread_join(pool->threads[i].thread, NULL);
-        baseline_free(pool->threads[i].compiler);
+        compiler_free(pool->threads[i].compiler);
     }
     free(pool->threads);
     pthread_mutex_destroy(&pool->lock);

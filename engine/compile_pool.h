@@ -12,15 +12,14 @@
 #ifndef SL_COMPILE_POOL_H
 #define SL_COMPILE_POOL_H
 
-#include "baseline.h"
-#include "slipstream.h"
+#include "compile_impl.h"
 
 /* Higher runs first: streaming compiles that a client waits on before background work. */
 enum { POOL_PRIORITY_BACKGROUND, POOL_PRIORITY_STREAMING, POOL_N_PRIORITIES };
 
 typedef struct pool_job pool_job_t;
 /* Runs on a pool thread with that thread's compiler. */
-typedef void (*pool_job_fn)(pool_job_t *job, baseline_t *compiler);
+typedef void (*pool_job_fn)(pool_job_t *job, compiler_t *compiler);
 
 struct pool_job {
     pool_job_t *next; /* the pool's, while queued */

@@ -45,8 +45,8 @@ const_expr_decode(decoder_t *d, reader_t *r, sl_valtype_t expected, module_const
         case 0x0b: /* end */
             if (depth != 1 || top != expected)
                 return reader_fail_at(r, at, SL_EINVALID, "type mismatch: expected %s, got %s",
-                                      valtype_name(expected),
-                                      depth == 0 ? "nothing" : valtype_name(top));
+                                      sl_valtype_name(expected),
+                                      depth == 0 ? "nothing" : sl_valtype_name(top));
             out->offset = (uint32_t)start;
             out->size = (uint32_t)(reader_offset(r) - start);
             out->type = expected;

@@ -8,10 +8,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "clock.h"
 #include "deadline.h"
 #include "runtime.h"
+#include "vec.h"
 
 typedef struct pending {
     sl_store_t *store;
@@ -27,14 +28,6 @@ struct deadlines {
     size_t n_pending, cap_pending;
 };
 
-static uint64_t
-now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void
 remove_at(deadlines_t *d, size_t i)
 {
@@ -47,7 +40,7 @@ watchdog_main(void *arg)
     deadlines_t *d = arg;
     pthread_mutex_lock(&d->lock);
     while (!d->is_stopping) {
-        uint64_t now = now_ns(), earliest = UINT64_MAX;
+        uint64_t now = monotonic_ns(), earliest = UINT64_MAX;
         for (size_t i = 0; i < d->n_pending;) {
             if (d->pending[i].when_ns <= now) {
                 sl_store_interrupt(d->pending[i].store); /* async-signal-safe: fine under a lock */
@@ -135,18 +128,11 @@ sl_store_set_deadline(sl_store_t *store, uint64_t timeout_ns)
         else
             rc = SL_ENOMEM;
     }
-    if (rc == 0 && d->n_pending == d->cap_pending) {
-        size_t cap = d->cap_pending ? 2 * d->cap_pending : 8;
-        pending_t *p = realloc(d->pending, cap * sizeof *p);
-        if (p) {
-            d->pending = p;
-            d->cap_pending = cap;
-        } else {
-            rc = SL_ENOMEM;
-        }
-    }
+    if (rc == 0)
+        rc = vec_grow((void **)&d->pending, &d->cap_pending, d->n_pending + 1, sizeof *d->pending,
+                      VEC_NO_LIMIT);
     if (rc == 0) {
-        uint64_t now = now_ns();
+        uint64_t now = monotonic_ns();
         uint64_t when = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
         d->pending[d->n_pending++] = (pending_t){store, when};
         pthread_cond_signal(&d->changed);

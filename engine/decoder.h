@@ -24,8 +24,4 @@ bool code_count_check(decoder_t *d, reader_t *r, uint32_t count);
  * (spec: validation, constant expressions, in the context C' of imported globals only). */
 bool const_expr_decode(decoder_t *d, reader_t *r, sl_valtype_t expected, module_const_expr_t *out);
 
-/* Reads a value type byte; a malformed byte is an error. */
-bool read_valtype(reader_t *r, sl_valtype_t *out);
-bool read_reftype(reader_t *r, sl_valtype_t *out);
-
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "deadline.h"
-#include "runtime.h"
+#include "compile_impl.h"
 #include "trap_handler.h"
 
 /* address space only: pages are committed as code is written */
@@ -87,7 +87,7 @@ sl_engine_new(const sl_engine_options_t *options, sl_engine_t **out)
     if (rc == 0)
         rc = entry_generate(e);
     if (rc == 0)
-        rc = lazy_entry_generate(e);
+        rc = lazy_init(e);
     if (rc == 0)
         rc = deadlines_new(&e->deadlines);
     if (rc != 0) {
@@ -128,8 +128,7 @@ sl_engine_free(sl_engine_t *e)
         codespace_release(e->code, &e->entry);
     if (e->host_thunk.rx)
         codespace_release(e->code, &e->host_thunk);
-    if (e->lazy_entry.rx)
-        codespace_release(e->code, &e->lazy_entry);
+    lazy_fini(e);
     deadlines_free(e->deadlines);
     codespace_free(e->code);
     typeregistry_free(e->types);

@@ -98,14 +98,12 @@ entry_generate(sl_engine_t *e)
     x64_sub_rr(&b, 8, X64_RSP, X64_RCX);
     x64_mov_rr(&b, 8, X64_RDI, X64_RSP);
     x64_mov_rr(&b, 8, X64_RSI, X64_RDX);
-    x64_emit8(&b, 0xf3); /* rep movsb */
-    x64_emit8(&b, 0xa4);
+    x64_rep_movsb(&b);
     x64_call_m(&b, x64_mem(X64_RBX, 0));
     x64_mov_rm(&b, 8, X64_RDI, saved_buf);
     x64_mov_rr(&b, 8, X64_RSI, X64_RSP);
     x64_mov_rm(&b, 8, X64_RCX, saved_size);
-    x64_emit8(&b, 0xf3); /* rep movsb: rdi ends just past the area */
-    x64_emit8(&b, 0xa4);
+    x64_rep_movsb(&b); /* rdi ends just past the area */
     x64_mov_mr(&b, 8, x64_mem(X64_RDI, 0), X64_RAX);
     x64_movdqu_mx(&b, x64_mem(X64_RDI, 8), X64_XMM0); /* all of a v128 */
     x64_lea_rm(&b, 8, X64_RSP, x64_mem(X64_RBP, -40));

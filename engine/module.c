@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "invariants.h"
-#include "runtime.h"
 #include "wire_bytes.h"
 
 enum { MIN_COMMIT = 64 * 1024 };
@@ -97,7 +96,8 @@ sl_module_unref(sl_module_t *m)
 {
     if (!m || atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) != 1)
         return;
-    module_code_release(m->code);
+    if (m->code)
+        m->code_release(m->code);
     munmap(m->wire, m->wire_reserved);
     arena_fini(&m->arena);
     free(m);

@@ -12,6 +12,7 @@
 #include "invariants.h"
 #include "error.h"
 #include "leb128.h"
+#include "types.h"
 
 typedef struct reader {
     const uint8_t *p, *end;
@@ -187,6 +188,29 @@ reader_name(reader_t *r, const uint8_t **out, uint32_t *len)
     *out = reader_bytes(r, *len);
     if (!utf8_is_valid(*out, *len))
         return reader_fail_at(r, start, SL_EMALFORMED, "malformed UTF-8 encoding");
+    return true;
+}
+
+/* A value type byte (spec: binary format, value types); a malformed byte is an error. */
+static inline bool
+read_valtype(reader_t *r, sl_valtype_t *out)
+{
+    uint64_t at = reader_offset(r);
+    if (!reader_u8(r, out))
+        return false;
+    if (!valtype_is_valid(*out))
+        return reader_fail_at(r, at, SL_EMALFORMED, "malformed value type 0x%02x", *out);
+    return true;
+}
+
+static inline bool
+read_reftype(reader_t *r, sl_valtype_t *out)
+{
+    uint64_t at = reader_offset(r);
+    if (!reader_u8(r, out))
+        return false;
+    if (!valtype_is_ref(*out))
+        return reader_fail_at(r, at, SL_EMALFORMED, "malformed reference type");
     return true;
 }
 

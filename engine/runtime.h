@@ -13,7 +13,7 @@
 
 #include <pthread.h>
 
-#include "code_space.h"
+#include "jump_table.h"
 #include "error.h"
 #include "memory.h"
 #include "module.h"
@@ -31,7 +31,12 @@ struct sl_engine {
     code_block_t entry;  /* the host-to-wasm trampoline (entry.c) */
     code_block_t host_thunk; /* the wasm-to-host thunk (entry.c) */
     type_registry_t *types;  /* canonical function type ids; thread-safe */
-    code_block_t lazy_entry; /* lazy mode: compiles a function on its first call (compile.c) */
+    /* lazy mode (compile.c): the stubs' common entry, and the one compiler behind it with the
+     * lock that guards it and the blocks[] entries of lazily compiled functions */
+    code_block_t lazy_entry;
+    struct compiler *lazy_compiler;
+    pthread_mutex_t lazy_lock;
+    bool has_lazy_lock;
     struct deadlines *deadlines; /* the stores' deadlines and their watchdog (deadline.h) */
     memory_pool_t memory; /* linear memory committed by every store (sl_engine_set_memory_budget) */
 };
@@ -44,31 +49,6 @@ typedef struct module_shared {
     uint32_t *type_ids; /* canonical id per type index (vmctx.type_ids) */
     int32_t *budgets;   /* tier-up budget per defined function (vmctx.budgets) */
 } module_shared_t;
-
-/* A module's code, installed as each body compiles. Owned by the module; released with it, so
- * the engine must outlive its modules. Written by the compiling thread until the module is
- * finished; read-only afterwards. */
-typedef struct module_code {
-    sl_engine_t *engine;
-    code_block_t jump_table; /* one 8-byte slot per defined function: its current code */
-    code_block_t *blocks;    /* per defined function */
-    uint32_t n_defined;
-    /* sl_module_stats: summed by whichever thread installs a function */
-    _Atomic uint64_t body_bytes, code_bytes;
-    atomic_uint funcs_compiled;
-    _Atomic uint64_t tier_up_requests;
-    _Atomic(module_shared_t *) shared; /* NULL until the first instantiation */
-    /* bytes of code space the module holds, for sl_engine_options_t.module_code_limit: added
-     * before each block is taken, by whichever thread takes it */
-    _Atomic uint64_t code_held;
-    /* lazy mode only: the stubs the slots start at, and what compiles behind them. lazy_lock
-     * guards lazy_baseline and the blocks[] entries of functions compiled lazily. */
-    code_block_t lazy_stubs;
-    pthread_mutex_t lazy_lock;
-    struct baseline *lazy_baseline;
-} module_code_t;
-
-void module_code_release(module_code_t *code);
 
 struct sl_store {
     sl_engine_t *engine;
@@ -164,9 +144,6 @@ engine_tier_up_budget(const sl_engine_t *engine)
     uint32_t budget = engine->options.tier_up_budget;
     return budget == 0 || budget > INT32_MAX ? TIER_UP_DEFAULT_BUDGET : (int32_t)budget;
 }
-
-/* compile.c */
-int lazy_entry_generate(sl_engine_t *engine);
 
 /* entry.c */
 int entry_generate(sl_engine_t *engine); /* the entry trampoline and the host thunk */

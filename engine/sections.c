@@ -31,28 +31,6 @@ check_limit(reader_t *r, uint64_t value, uint32_t limit, const char *what)
     return true;
 }
 
-bool
-read_valtype(reader_t *r, sl_valtype_t *out)
-{
-    uint64_t at = reader_offset(r);
-    if (!reader_u8(r, out))
-        return false;
-    if (!valtype_is_valid(*out))
-        return reader_fail_at(r, at, SL_EMALFORMED, "malformed value type 0x%02x", *out);
-    return true;
-}
-
-bool
-read_reftype(reader_t *r, sl_valtype_t *out)
-{
-    uint64_t at = reader_offset(r);
-    if (!reader_u8(r, out))
-        return false;
-    if (!valtype_is_ref(*out))
-        return reader_fail_at(r, at, SL_EMALFORMED, "malformed reference type");
-    return true;
-}
-
 /* spec: binary format, limits. `max` bounds both ends (memory pages), 0 for u32 only. */
 static bool
 read_limits(reader_t *r, module_limits_range_t *out, uint64_t bound, const char *bound_message)
@@ -537,8 +515,8 @@ decode_elems(decoder_t *d, reader_t *r)
         }
         if (is_active && m->tables[e->table].elem_type != e->type)
             return FAIL_INVALID(r, at, "type mismatch: %s segment for a %s table",
-                                valtype_name(e->type),
-                                valtype_name(m->tables[e->table].elem_type));
+                                sl_valtype_name(e->type),
+                                sl_valtype_name(m->tables[e->table].elem_type));
         if (!decode_elem_items(d, r, e, has_exprs))
             return false;
         m->n_elems = i + 1;

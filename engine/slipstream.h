@@ -219,6 +219,10 @@ enum {
     SL_EXTERNREF = 0x6f,
 };
 
+/* The text name of a value type ("i32", "i64", "f32", "f64", "v128", "funcref", "externref"),
+ * or "?" for any other byte. A static string; any thread. */
+const char *sl_valtype_name(uint8_t type);
+
 typedef struct sl_value {
     uint8_t type; /* SL_I32 ... SL_EXTERNREF */
     union {

@@ -3,6 +3,8 @@
  * reference counts: an engine sees a bounded number of distinct signatures in practice. */
 #include "type_registry.h"
 
+#include "vec.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,8 @@ struct type_registry {
      * creates a host function, and those may be many. */
     pthread_mutex_t lock;
     interned_t **types; /* by id */
-    uint32_t n_types, cap_types;
+    uint32_t n_types;
+    size_t cap_types;
     uint32_t *index;     /* id + 1 per bucket, 0 for empty; a power of two in size */
     uint32_t n_buckets;
 };
@@ -88,14 +91,11 @@ static int
 add_type(type_registry_t *reg, const sl_functype_t *type, uint64_t hash, uint32_t bucket,
          uint32_t *id)
 {
-    if (reg->n_types == reg->cap_types) {
-        uint32_t cap = reg->cap_types ? 2 * reg->cap_types : 32;
-        interned_t **types = realloc(reg->types, cap * sizeof *types);
-        if (!types)
-            return SL_ENOMEM;
-        reg->types = types;
-        reg->cap_types = cap;
-    }
+    /* Canonical ids are uint32_t. */
+    int rc = vec_grow((void **)&reg->types, &reg->cap_types, (size_t)reg->n_types + 1,
+                      sizeof *reg->types, UINT32_MAX);
+    if (rc < 0)
+        return rc;
     size_t n = (size_t)type->n_params + type->n_results;
     interned_t *t = malloc(sizeof *t + n);
     if (!t)

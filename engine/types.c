@@ -5,9 +5,9 @@
 #include <string.h>
 
 const char *
-valtype_name(sl_valtype_t t)
+sl_valtype_name(uint8_t type)
 {
-    switch (t) {
+    switch (type) {
     case SL_TYPE_I32: return "i32";
     case SL_TYPE_I64: return "i64";
     case SL_TYPE_F32: return "f32";
@@ -32,7 +32,7 @@ format_list(char *buf, size_t size, size_t at, const sl_valtype_t *types, uint32
 {
     for (uint32_t i = 0; i < n; i++) {
         int w = snprintf(at < size ? buf + at : NULL, at < size ? size - at : 0, "%s%s",
-                         i ? ", " : "", valtype_name(types[i]));
+                         i ? ", " : "", sl_valtype_name(types[i]));
         at += (size_t)(w > 0 ? w : 0);
     }
     return at;

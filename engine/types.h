@@ -36,7 +36,6 @@ valtype_is_valid(sl_valtype_t t)
     return (t >= SL_TYPE_V128 && t <= SL_TYPE_I32) || valtype_is_ref(t);
 }
 
-const char *valtype_name(sl_valtype_t t); /* "i32", ..., "funcref"; "?" for anything else */
 
 /* A function type: params then results in one array. Lives in the module's arena. */
 typedef struct sl_functype {

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "slipstream.h"
 #include "tool_module.h"
 #include "tool_file.h"
@@ -55,9 +55,7 @@ typedef struct compile_options {
 static double
 now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return (double)monotonic_ns() / 1e6;
 }
 
 static int

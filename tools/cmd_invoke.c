@@ -136,29 +136,6 @@ parse_value(const char *text, uint8_t type, sl_value_t *out)
     }
 }
 
-static const char *
-type_name(uint8_t type)
-{
-    switch (type) {
-    case SL_I32:
-        return "i32";
-    case SL_I64:
-        return "i64";
-    case SL_F32:
-        return "f32";
-    case SL_F64:
-        return "f64";
-    case SL_V128:
-        return "v128";
-    case SL_FUNCREF:
-        return "funcref";
-    case SL_EXTERNREF:
-        return "externref";
-    default:
-        return "?";
-    }
-}
-
 /* ---- results --------------------------------------------------------------------------------- */
 
 /* A NaN as "nan" when its payload is the canonical one (only the quiet bit), else with its
@@ -272,14 +249,14 @@ parse_args(const invocation_t *inv, const sl_func_sig_t *sig, sl_value_t *values
         fprintf(stderr, "slipstream invoke: %s takes %u argument%s (", inv->export_name,
                 sig->n_params, sig->n_params == 1 ? "" : "s");
         for (uint32_t i = 0; i < sig->n_params; i++)
-            fprintf(stderr, "%s%s", i ? ", " : "", type_name(sig->params[i]));
+            fprintf(stderr, "%s%s", i ? ", " : "", sl_valtype_name(sig->params[i]));
         fprintf(stderr, "), %d given\n", inv->n_args);
         return CMD_USAGE;
     }
     for (uint32_t i = 0; i < sig->n_params; i++) {
         if (!parse_value(inv->args[i], sig->params[i], &values[i])) {
             fprintf(stderr, "slipstream invoke: argument %u: '%s' is not a valid %s\n", i + 1,
-                    inv->args[i], type_name(sig->params[i]));
+                    inv->args[i], sl_valtype_name(sig->params[i]));
             return CMD_USAGE;
         }
     }

@@ -11,6 +11,7 @@
 #include "slipstream.h"
 #include "tool_module.h"
 #include "wasi.h"
+#include "vec.h"
 
 static const char usage[] =
     "usage: slipstream run [--lazy] [--no-avx] [--env=NAME=VALUE]... [--inherit-env] FILE.wasm\n"
@@ -42,7 +43,7 @@ typedef struct run_options {
     bool no_avx;
     bool inherit_env;
     char **env; /* the --env values, NULL-terminated */
-    size_t n_env;
+    size_t n_env, cap_env;
 } run_options_t;
 
 /* Prints "FILE: trap: MESSAGE", naming the function when the engine knows it. */
@@ -141,12 +142,11 @@ add_env(run_options_t *opts, const char *assignment)
         fprintf(stderr, "slipstream run: --env wants NAME=VALUE, not '%s'\n", assignment);
         return false;
     }
-    char **grown = realloc(opts->env, (opts->n_env + 2) * sizeof *grown);
-    if (!grown)
+    if (vec_grow((void **)&opts->env, &opts->cap_env, opts->n_env + 2, sizeof *opts->env,
+                 VEC_NO_LIMIT) < 0)
         return false;
-    grown[opts->n_env++] = (char *)assignment;
-    grown[opts->n_env] = NULL;
-    opts->env = grown;
+    opts->env[opts->n_env++] = (char *)assignment;
+    opts->env[opts->n_env] = NULL;
     return true;
 }
 

@@ -15,6 +15,7 @@
 #include "spec_convert.h"
 #include "spec_report.h"
 #include "spec_run.h"
+#include "vec.h"
 
 /* Enough to see what kind of failure a file has without drowning the summary. */
 #define SPEC_MAX_FAILURES_SHOWN 10
@@ -68,15 +69,10 @@ list_add(file_list_t *list, char *name)
 {
     if (!name)
         return -ENOMEM;
-    if (list->n_rows == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 64;
-        spec_file_row_t *rows = realloc(list->rows, cap * sizeof *rows);
-        if (!rows) {
-            free(name);
-            return -ENOMEM;
-        }
-        list->rows = rows;
-        list->cap = cap;
+    if (vec_grow((void **)&list->rows, &list->cap, list->n_rows + 1, sizeof *list->rows,
+                 VEC_NO_LIMIT) < 0) {
+        free(name);
+        return -ENOMEM;
     }
     list->rows[list->n_rows++] = (spec_file_row_t){.name = name};
     return 0;

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "tool_file.h"
+#include "vec.h"
 
 #ifndef SL_VERSION
 #define SL_VERSION "unknown"
@@ -79,8 +80,8 @@ typedef struct pacer {
 } pacer_t;
 
 typedef struct reply {
-    char *data;
-    size_t len;
+    char *data; /* NUL-terminated */
+    size_t len, cap;
     bool is_truncated;
 } reply_t;
 
@@ -146,11 +147,9 @@ write_reply(char *data, size_t size, size_t n_items, void *user)
     size_t keep = r->len + n > MAX_REPLY_SIZE ? MAX_REPLY_SIZE - r->len : n;
     if (keep < n)
         r->is_truncated = true;
-    char *grown = realloc(r->data, r->len + keep + 1);
-    if (!grown)
+    if (vec_grow((void **)&r->data, &r->cap, r->len + keep + 1, 1, VEC_NO_LIMIT) < 0)
         return 0; /* libcurl ends the transfer with CURLE_WRITE_ERROR */
-    memcpy(grown + r->len, data, keep);
-    r->data = grown;
+    memcpy(r->data + r->len, data, keep);
     r->len += keep;
     r->data[r->len] = 0;
     return n;

@@ -2,6 +2,7 @@
  * spec_commands.def. The rules are summed up in spec_exec.h; the why of the less obvious ones is
  * next to their code. */
 #include "spec_exec.h"
+#include "vec.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -63,14 +64,9 @@ struct spec_exec {
 static int
 ptrs_push(ptrs_t *v, void *item)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 16;
-        void **items = realloc(v->items, cap * sizeof *items);
-        if (!items)
-            return SL_ENOMEM;
-        v->items = items;
-        v->cap = cap;
-    }
+    int rc = vec_grow((void **)&v->items, &v->cap, v->n + 1, sizeof *v->items, VEC_NO_LIMIT);
+    if (rc < 0)
+        return rc;
     v->items[v->n++] = item;
     return 0;
 }

@@ -1,7 +1,9 @@
 /* Plans and verdicts for spec commands, driven by spec_commands.def. The only rules written out
  * here are the ones that depend on a command's fields rather than its type. */
 #include "spec_judge.h"
+#include "vec.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,14 +117,9 @@ count_detail(spec_tally_t *tally, const char *message, unsigned n)
             return;
         }
     }
-    if (tally->n_unsupported == tally->cap_unsupported) {
-        unsigned cap = tally->cap_unsupported ? tally->cap_unsupported * 2 : 8;
-        spec_detail_t *details = realloc(tally->unsupported, cap * sizeof *details);
-        if (!details)
-            return;
-        tally->unsupported = details;
-        tally->cap_unsupported = cap;
-    }
+    if (vec_grow((void **)&tally->unsupported, &tally->cap_unsupported,
+                 (size_t)tally->n_unsupported + 1, sizeof *tally->unsupported, UINT_MAX) < 0)
+        return;
     spec_detail_t *d = &tally->unsupported[tally->n_unsupported++];
     memcpy(d->text, text, sizeof text);
     d->n = n;

@@ -94,7 +94,7 @@ typedef struct spec_tally {
      * A skip whose message could not be recorded (out of memory) counts in n_by_skip only. */
     spec_detail_t *unsupported;
     unsigned n_unsupported;
-    unsigned cap_unsupported;
+    size_t cap_unsupported;
 } spec_tally_t;
 
 void spec_tally_add(spec_tally_t *tally, const spec_verdict_t *verdict);

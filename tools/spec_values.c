@@ -21,24 +21,10 @@ static const struct lane_info {
     [SPEC_LANE_F32] = {"f32", 4, true},  [SPEC_LANE_F64] = {"f64", 8, true},
 };
 
-static const struct type_info {
-    const char *name;
-    uint8_t type;
-} types[] = {
-    {"i32", SL_I32},   {"i64", SL_I64},         {"f32", SL_F32},         {"f64", SL_F64},
-    {"v128", SL_V128}, {"funcref", SL_FUNCREF}, {"externref", SL_EXTERNREF},
-};
+/* The value types a script may name, by sl_valtype_name. */
+static const uint8_t types[] = {SL_I32, SL_I64, SL_F32, SL_F64, SL_V128, SL_FUNCREF, SL_EXTERNREF};
 
 #define N_TYPES (sizeof types / sizeof types[0])
-
-const char *
-spec_type_name(uint8_t type)
-{
-    for (size_t i = 0; i < N_TYPES; i++)
-        if (types[i].type == type)
-            return types[i].name;
-    return "?";
-}
 
 const char *
 spec_lane_name(spec_lane_t lane)
@@ -202,11 +188,11 @@ spec_value_parse(const json_t *json, spec_value_t *out, char *why, size_t why_si
     memset(out, 0, sizeof *out);
     const char *type = json_string_value(json_object_get(json, "type"));
     size_t t = 0;
-    while (t < N_TYPES && (!type || strcmp(types[t].name, type) != 0))
+    while (t < N_TYPES && (!type || strcmp(sl_valtype_name(types[t]), type) != 0))
         t++;
     if (t == N_TYPES)
         return refuse(why, why_size, "unknown value type \"%s\"", type ? type : "(none)");
-    out->type = types[t].type;
+    out->type = types[t];
     const json_t *value = json_object_get(json, "value");
     if (!value)
         return 0; /* the type alone */
@@ -257,7 +243,7 @@ spec_value_to_arg(const spec_value_t *value, spec_hostrefs_t *refs, sl_value_t *
     out->type = value->type;
     if (!value->has_value)
         return refuse(why, why_size, "argument of type %s has no value",
-                      spec_type_name(value->type));
+                      sl_valtype_name(value->type));
     for (int i = 0; i < 4; i++)
         if (value->nan[i] != SPEC_NAN_NONE)
             return refuse(why, why_size, "a NaN pattern cannot be an argument");
@@ -470,7 +456,7 @@ spec_value_format(const spec_value_t *value, char *buf, size_t size)
     text_t t = {buf, size, 0};
     if (size > 0)
         buf[0] = '\0';
-    put(&t, "%s", spec_type_name(value->type));
+    put(&t, "%s", sl_valtype_name(value->type));
     if (!value->has_value)
         return finish(&t);
     put(&t, ":");
@@ -506,7 +492,7 @@ spec_result_format(const sl_value_t *value, spec_lane_t lane, const spec_hostref
     uint64_t n;
     if (size > 0)
         buf[0] = '\0';
-    put(&t, "%s:", spec_type_name(value->type));
+    put(&t, "%s:", sl_valtype_name(value->type));
     switch (value->type) {
     case SL_I32:
         put_int(&t, 4, (uint32_t)value->of.i32);

@@ -93,8 +93,7 @@ bool spec_value_matches(const spec_value_t *want, const sl_value_t *got,
  * never satisfied here (compare bits instead). */
 bool spec_nan_matches(spec_nan_t nan, unsigned width, uint64_t bits);
 
-/* "i32", "f64x2"-style names: the value type and the lane type. */
-const char *spec_type_name(uint8_t type);
+/* "f64x2"-style names of lane types (value types: sl_valtype_name). */
 const char *spec_lane_name(spec_lane_t lane);
 
 /* Lossless text of an expected value: "i32:-7", "f32:0x3fc00000 (1.5, 0x1.8p+0)",

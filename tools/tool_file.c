@@ -2,6 +2,8 @@
  * pipes and files that change while being read are handled the same way. */
 #include "tool_file.h"
 
+#include "vec.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -12,8 +14,7 @@ int
 tool_file_read(const char *path, size_t max_size, uint8_t **out, size_t *size)
 {
     int rc = 0;
-    uint8_t *buf = NULL;
-    size_t len = 0;
+    bytebuf_t buf = {0};
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
@@ -28,30 +29,19 @@ tool_file_read(const char *path, size_t max_size, uint8_t **out, size_t *size)
         goto out;
     }
     /* One spare byte so a file of exactly the stat size ends with a zero-length read, not a
-     * regrowth. */
-    size_t cap = (S_ISREG(st.st_mode) && (uint64_t)st.st_size < max_size) ? (size_t)st.st_size + 1
-                                                                           : 4096;
-    buf = malloc(cap);
-    if (!buf) {
-        rc = -ENOMEM;
-        goto out;
-    }
+     * regrowth; one byte past max_size tells a file that is too large. */
+    size_t limit = max_size < SIZE_MAX ? max_size + 1 : SIZE_MAX;
+    size_t first = (S_ISREG(st.st_mode) && (uint64_t)st.st_size < max_size) ? (size_t)st.st_size + 1
+                                                                             : 4096;
+    rc = bytebuf_reserve(&buf, first < limit ? first : limit, limit);
     for (;;) {
-        if (len == cap) {
-            if (cap > max_size) {
-                rc = -EFBIG;
-                goto out;
-            }
-            size_t new_cap = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
-            uint8_t *grown = realloc(buf, new_cap);
-            if (!grown) {
-                rc = -ENOMEM;
-                goto out;
-            }
-            buf = grown;
-            cap = new_cap;
+        if (rc == 0 && buf.len == buf.cap)
+            rc = bytebuf_reserve(&buf, buf.len + 1, limit);
+        if (rc < 0) {
+            rc = rc == SL_ELIMIT ? -EFBIG : -ENOMEM;
+            goto out;
         }
-        ssize_t n = read(fd, buf + len, cap - len);
+        ssize_t n = read(fd, buf.items + buf.len, buf.cap - buf.len);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -60,17 +50,17 @@ tool_file_read(const char *path, size_t max_size, uint8_t **out, size_t *size)
         }
         if (n == 0)
             break;
-        len += (size_t)n;
+        buf.len += (size_t)n;
     }
-    if (len > max_size) {
+    if (buf.len > max_size) {
         rc = -EFBIG;
         goto out;
     }
-    *out = buf;
-    *size = len;
-    buf = NULL;
+    *out = buf.items;
+    *size = buf.len;
+    buf = (bytebuf_t){0};
 out:
-    free(buf);
+    bytebuf_fini(&buf);
     close(fd);
     return rc;
 }

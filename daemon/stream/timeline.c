@@ -2,14 +2,13 @@
 #include "timeline.h"
 
 #include <math.h>
-#include <time.h>
+
+#include "clock.h"
 
 uint64_t
 timeline_now_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    return monotonic_ns();
 }
 
 void

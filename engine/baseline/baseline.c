@@ -8,14 +8,8 @@
 static bool
 mirror_push(baseline_t *b, const ctrl_frame_t *f)
 {
-    if (b->n_ctrls == b->cap_ctrls) {
-        uint32_t cap = b->cap_ctrls ? 2 * b->cap_ctrls : 16;
-        bctrl_t *p = realloc(b->ctrls, cap * sizeof *p);
-        if (!p)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->ctrls = p;
-        b->cap_ctrls = cap;
-    }
+    if (!BASELINE_RESERVE(b, ctrls, b->n_ctrls + 1, VEC_NO_LIMIT, "control stack"))
+        return false;
     bctrl_t *c = &b->ctrls[b->n_ctrls++];
     memset(c, 0, sizeof *c);
     x64_label_init(&c->end_label);
@@ -32,20 +26,10 @@ mirror_push(baseline_t *b, const ctrl_frame_t *f)
 static bool
 pin_locals(baseline_t *b, body_validator_t *v)
 {
-    if (v->n_locals > b->cap_locals) {
-        int32_t *offsets = realloc(b->local_offsets, v->n_locals * sizeof *offsets);
-        if (offsets)
-            b->local_offsets = offsets;
-        uint8_t *regs = realloc(b->local_regs, v->n_locals);
-        if (regs)
-            b->local_regs = regs;
-        uint64_t *uses = realloc(b->local_uses, v->n_locals * sizeof *uses);
-        if (uses)
-            b->local_uses = uses;
-        if (!offsets || !regs || !uses)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->cap_locals = v->n_locals;
-    }
+    if (!BASELINE_RESERVE(b, local_offsets, v->n_locals, VEC_NO_LIMIT, "locals") ||
+        !BASELINE_RESERVE(b, local_regs, v->n_locals, VEC_NO_LIMIT, "locals") ||
+        !BASELINE_RESERVE(b, local_uses, v->n_locals, VEC_NO_LIMIT, "locals"))
+        return false;
     if (v->n_locals)
         memset(b->local_regs, X64_NO_REG, v->n_locals);
     b->n_pinned = b->n_pinned_xmm = b->n_saved_around_calls = 0;
@@ -99,11 +83,8 @@ visit_start(baseline_t *b, body_validator_t *v)
     /* push rbp; mov rbp, rsp; sub rsp, imm32 (patched once the frame size is known) */
     x64_push_r(&b->buf, X64_RBP);
     x64_mov_rr(&b->buf, 8, X64_RBP, X64_RSP);
-    x64_emit8(&b->buf, 0x48);
-    x64_emit8(&b->buf, 0x81);
-    x64_emit8(&b->buf, 0xec);
-    b->frame_patch = x64_buf_offset(&b->buf);
-    x64_emit32(&b->buf, 0);
+    x64_sub_ri32(&b->buf, 8, X64_RSP, 0);
+    b->frame_patch = x64_buf_offset(&b->buf) - 4;
     x64_mov_mr(&b->buf, 8, x64_mem(X64_RBP, FRAME_VMCTX), X64_R14);
     static const x64_reg_t pinned[BASELINE_N_PINNED] = BASELINE_PINNED_REGS;
     for (unsigned k = 0; k < b->n_pinned && k < BASELINE_N_PINNED_CALLEE_SAVED; k++)
@@ -126,9 +107,7 @@ visit_start(baseline_t *b, body_validator_t *v)
         } else { /* rep stosq over every local's 16 bytes, from the lowest up */
             x64_lea_rm(&b->buf, 8, X64_RDI, local_slot(b, v->n_locals - 1));
             x64_mov_ri(&b->buf, 4, X64_RCX, 2 * n_declared);
-            x64_emit8(&b->buf, 0xf3);
-            x64_emit8(&b->buf, 0x48);
-            x64_emit8(&b->buf, 0xab);
+            x64_rep_stosq(&b->buf);
         }
     }
     for (uint32_t i = 0; i < v->n_locals; i++) {
@@ -317,13 +296,8 @@ enum { BR_TABLE_CHAIN_MAX = 4 };
 static inline bool
 visit_br_table(baseline_t *b, body_validator_t *v, uint32_t n, const uint8_t *targets)
 {
-    if (n + 1 > b->cap_table_depths) {
-        uint32_t *p = realloc(b->table_depths, (n + 1) * sizeof *p);
-        if (!p)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->table_depths = p;
-        b->cap_table_depths = n + 1;
-    }
+    if (!BASELINE_RESERVE(b, table_depths, (size_t)n + 1, VEC_NO_LIMIT, "br_table"))
+        return false;
     const uint8_t *at = targets;
     for (uint32_t i = 0; i <= n; i++)
         at += leb128_read_u32(at, v->r.end, &b->table_depths[i]); /* validated already */

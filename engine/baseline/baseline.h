@@ -10,27 +10,15 @@
 
 #include <stdint.h>
 
+#include "jump_table.h"
 #include "module.h"
 
 typedef struct baseline baseline_t;
 
-/* A call to a defined function: the rel32 at `offset` must point at that function's jump-table
- * slot once the code has its final address. */
-typedef struct baseline_reloc {
-    uint32_t offset;
-    uint32_t func_index; /* defined-function index (imports excluded) */
-} baseline_reloc_t;
-
-/* What one compiled function needs to be installed. Arrays are owned by the baseline_t and valid
- * until its next compilation. */
-typedef struct baseline_code {
-    const uint8_t *code;
-    uint32_t code_size;
-    const baseline_reloc_t *relocs;
-    uint32_t n_relocs;
-    const struct trap_site *trap_sites; /* sorted by pc */
-    uint32_t n_trap_sites;
-} baseline_code_t;
+/* What a compiled function hands to the jump table (code/jump_table.h). Arrays are owned by
+ * the baseline_t and valid until its next compilation. */
+typedef code_reloc_t baseline_reloc_t;
+typedef compiled_code_t baseline_code_t;
 
 /* has_avx: the code may use AVX (VEX-encoded) instructions, as the engine's CPU features
  * (sl_engine_t.cpu) allow; else it is SSE4.1 at most. */

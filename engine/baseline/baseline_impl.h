@@ -34,6 +34,7 @@
 #include "x64_buffer.h"
 #include "x64_encode.h"
 #include "x64_label.h"
+#include "vec.h"
 
 /* LOC_COND: an i32 comparison result still in the flags (`reg` holds the condition code); only
  * made for a comparison directly followed by br_if or if, which consume it before any other
@@ -116,13 +117,15 @@ struct baseline {
     x64_buf_t buf;
 
     vslot_t *stack;
-    uint32_t depth, cap_stack, max_depth;
+    uint32_t depth, max_depth;
+    size_t cap_stack;
     uint32_t alias_floor;  /* no LOC_LOCAL slot below this position */
     x64_regset_t gp_used;  /* general registers holding values (or owned by an emitter) */
     x64_regset_t xmm_used; /* likewise for xmm registers */
 
     bctrl_t *ctrls;
-    uint32_t n_ctrls, cap_ctrls;
+    uint32_t n_ctrls;
+    size_t cap_ctrls;
 
     int32_t *local_offsets; /* rbp-relative, per local */
     uint8_t *local_regs;    /* per local: its pinned register, or X64_NO_REG */
@@ -132,23 +135,26 @@ struct baseline {
     uint32_t saved_around_calls[BASELINE_N_PINNED + BASELINE_N_PINNED_XMM]; /* those locals */
     unsigned n_saved_around_calls; /* pinned in caller-saved registers */
     bool are_pinned_live;   /* past the prologue: pinned registers hold the locals */
-    uint32_t cap_locals;
+    size_t cap_local_offsets, cap_local_regs, cap_local_uses;
     int32_t locals_size;    /* bytes below rbp before the first home slot */
     uint32_t out_area;      /* largest outgoing call area */
     size_t frame_patch;     /* offset of the prologue's frame-size imm32 */
 
     trap_stub_t traps[SL_N_TRAPS_ + 1];
     pool_entry_t *pool;        /* v128 constants, placed after the code */
-    uint32_t n_pool, cap_pool;
+    uint32_t n_pool;
+    size_t cap_pool;
     x64_label_t *table_labels; /* br_table: per branch depth, its stub */
-    uint32_t cap_table_labels;
+    size_t cap_table_labels;
     uint32_t *table_depths;    /* br_table: the decoded targets */
-    uint32_t cap_table_depths;
+    size_t cap_table_depths;
 
     baseline_reloc_t *relocs;
-    uint32_t n_relocs, cap_relocs;
+    uint32_t n_relocs;
+    size_t cap_relocs;
     trap_site_t *trap_sites;
-    uint32_t n_trap_sites, cap_trap_sites;
+    uint32_t n_trap_sites;
+    size_t cap_trap_sites;
 
     const sl_module_t *module;
     uint32_t func_index;
@@ -170,6 +176,14 @@ home(const baseline_t *b, uint32_t position)
 /* Records an error (SL_ENOMEM, SL_ENOTSUP, SL_ELIMIT) at the current instruction. */
 bool baseline_fail(baseline_t *b, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Grows one of the compilation's arrays (vec_grow) to `need` elements within `limit`; a failure
+ * ends the compilation with SL_ELIMIT ("<what> ...") or SL_ENOMEM. BASELINE_RESERVE names the
+ * array and its capacity field. */
+bool baseline_reserve(baseline_t *b, void **items, size_t *cap, size_t need, size_t elem_size,
+                      size_t limit, const char *what);
+#define BASELINE_RESERVE(b, field, need, limit, what)                                              \
+    baseline_reserve((b), (void **)&(b)->field, &(b)->cap_##field, (need), sizeof *(b)->field,     \
+                     (limit), (what))
 
 /* ---- value stack (vstack.c) ----
  * Registers are numbered within their file: a slot's `reg` is a general register for integer and
@@ -196,6 +210,28 @@ void vs_before_local_write(baseline_t *b, uint32_t index);
 /* A register holding slot `position`'s value for reading only (the caller must not write it):
  * a pinned local's own register, else what vs_to_reg gives. */
 x64_reg_t vs_read_reg(baseline_t *b, uint32_t position, x64_regset_t exclude);
+/* The xmm file's versions of vs_to_reg and vs_read_reg, for the float and v128 operators. */
+static inline x64_xreg_t
+vs_to_xreg(baseline_t *b, uint32_t position, x64_regset_t exclude)
+{
+    return (x64_xreg_t)vs_to_reg(b, position, exclude);
+}
+
+static inline x64_xreg_t
+vs_read_xreg(baseline_t *b, uint32_t position, x64_regset_t exclude)
+{
+    return (x64_xreg_t)vs_read_reg(b, position, exclude);
+}
+
+/* The xmm register of slot `position` if it is in one, for the `exclude` set of another xmm
+ * operand; else the empty set. */
+static inline x64_regset_t
+vs_xmm_of(const baseline_t *b, uint32_t position)
+{
+    const vslot_t *s = &b->stack[position];
+    return s->loc == LOC_REG && is_xmm_type(s->type) ? X64_REGSET(s->reg) : 0;
+}
+
 /* Where a LOC_LOCAL slot's local lives: its pinned register (or X64_NO_REG) and frame slot. */
 static inline x64_reg_t
 local_reg(const baseline_t *b, uint32_t index)
@@ -266,6 +302,13 @@ bool mem_note_access_site(baseline_t *b);
  * A 16-byte constant as a memory operand: emit the instruction with x64_mem_rip(0) as its last
  * operand (so that it ends in the disp32), then call simd_use_const. */
 void simd_use_const(baseline_t *b, const uint8_t bytes[16]);
+/* The shapes of the xmm emitters the float and SIMD families pass around. */
+typedef void (*xx_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t);
+typedef void (*xm_fn)(x64_buf_t *, x64_xreg_t, x64_mem_t);
+/* dst OP= the pool constant `bytes` (the pool is 16-byte aligned, so any SSE form may read it). */
+void simd_xm_const(baseline_t *b, xm_fn op, x64_xreg_t dst, const uint8_t bytes[16]);
+/* dst OP= the pool constant with `lane` (`size` bytes: 1, 2, 4 or 8) in every lane. */
+void simd_xm_splat(baseline_t *b, xm_fn op, x64_xreg_t dst, uint64_t lane, unsigned size);
 /* Pushes a v128 constant, loaded into a new register. */
 bool simd_push_const(baseline_t *b, const uint8_t bytes[16]);
 /* Places the constants after the body (baseline_compile_function). */

@@ -90,13 +90,8 @@ bool
 emit_branch_table(baseline_t *b, x64_reg_t index, const uint32_t *depths, uint32_t n)
 {
     uint32_t n_ctrls = b->n_ctrls;
-    if (n_ctrls > b->cap_table_labels) {
-        x64_label_t *p = realloc(b->table_labels, n_ctrls * sizeof *p);
-        if (!p)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->table_labels = p;
-        b->cap_table_labels = n_ctrls;
-    }
+    if (!BASELINE_RESERVE(b, table_labels, n_ctrls, VEC_NO_LIMIT, "br_table"))
+        return false;
     for (uint32_t d = 0; d < n_ctrls; d++)
         x64_label_init(&b->table_labels[d]);
     x64_label_t table;
@@ -140,14 +135,8 @@ emit_trap_jump(baseline_t *b, x64_cc_t cc, int trap, bool is_conditional)
 static bool
 add_reloc(baseline_t *b, uint32_t offset, uint32_t defined_index)
 {
-    if (b->n_relocs == b->cap_relocs) {
-        uint32_t cap = b->cap_relocs ? 2 * b->cap_relocs : 16;
-        baseline_reloc_t *p = realloc(b->relocs, cap * sizeof *p);
-        if (!p)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->relocs = p;
-        b->cap_relocs = cap;
-    }
+    if (!BASELINE_RESERVE(b, relocs, b->n_relocs + 1, VEC_NO_LIMIT, "relocations"))
+        return false;
     b->relocs[b->n_relocs++] = (baseline_reloc_t){offset, defined_index};
     return true;
 }

@@ -33,20 +33,6 @@ static const sse_t sse[N_OPS][2] = {
 /* roundss/roundsd rounding modes. */
 enum { ROUND_NEAREST = 0, ROUND_FLOOR = 1, ROUND_CEIL = 2, ROUND_TRUNC = 3 };
 
-static x64_xreg_t
-xreg(baseline_t *b, uint32_t position, x64_regset_t exclude)
-{
-    return (x64_xreg_t)vs_to_reg(b, position, exclude);
-}
-
-/* The register of a slot if it has one, for `exclude` sets. */
-static x64_regset_t
-reg_of(const baseline_t *b, uint32_t position)
-{
-    const vslot_t *s = &b->stack[position];
-    return s->loc == LOC_REG ? X64_REGSET(s->reg) : 0;
-}
-
 /* dst OP slot `position`, the slot read from its home when it is there: the scalar forms read
  * only the operand's own 4 or 8 bytes. */
 static void
@@ -58,7 +44,7 @@ apply(baseline_t *b, const sse_t *op, x64_xreg_t dst, uint32_t position)
     else if (s->loc == LOC_LOCAL && local_reg(b, (uint32_t)s->imm) == X64_NO_REG)
         op->xm(&b->buf, dst, local_slot(b, (uint32_t)s->imm));
     else
-        op->xx(&b->buf, dst, (x64_xreg_t)vs_read_reg(b, position, X64_REGSET(dst)));
+        op->xx(&b->buf, dst, vs_read_xreg(b, position, X64_REGSET(dst)));
 }
 
 /* lhs = lhs OP rhs in lhs's register, which stays on the stack; with AVX, lhs OP rhs into a
@@ -71,7 +57,7 @@ binary(baseline_t *b, const sse_t *op)
         avx_binary(b, false, b->stack[top - 1].type, op->xxx, op->xxm);
         return;
     }
-    x64_xreg_t lhs = xreg(b, top - 1, reg_of(b, top));
+    x64_xreg_t lhs = vs_to_xreg(b, top - 1, vs_xmm_of(b, top));
     apply(b, op, lhs, top);
     vs_drop(b, 1);
 }
@@ -89,7 +75,7 @@ unary(baseline_t *b, const sse_t *op, uint8_t type)
         vs_push_reg(b, type, (x64_reg_t)x);
         return;
     }
-    x64_xreg_t x = xreg(b, top, 0);
+    x64_xreg_t x = vs_to_xreg(b, top, 0);
     op->xx(&b->buf, x, x);
     b->stack[top].type = type;
 }
@@ -97,7 +83,7 @@ unary(baseline_t *b, const sse_t *op, uint8_t type)
 static void
 round_to(baseline_t *b, bool is_f64, uint8_t mode)
 {
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     (is_f64 ? x64_roundsd_xxi : x64_roundss_xxi)(&b->buf, x, x, mode);
 }
 
@@ -108,8 +94,8 @@ static void
 min_max(baseline_t *b, bool is_f64, bool is_min)
 {
     uint32_t top = b->depth - 1;
-    x64_xreg_t lhs = xreg(b, top - 1, reg_of(b, top));
-    x64_xreg_t rhs = xreg(b, top, X64_REGSET(lhs));
+    x64_xreg_t lhs = vs_to_xreg(b, top - 1, vs_xmm_of(b, top));
+    x64_xreg_t rhs = vs_to_xreg(b, top, X64_REGSET(lhs));
     x64_label_t ordered, nan, done;
     x64_label_init(&ordered);
     x64_label_init(&nan);
@@ -157,7 +143,7 @@ abs_neg(baseline_t *b, bool is_f64, bool is_abs)
         s->imm = (int64_t)(is_abs ? bits & ~sign_bit(is_f64) : bits ^ sign_bit(is_f64));
         return;
     }
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     sign_mask(b, is_f64, !is_abs);
     (is_abs ? x64_andps_xx : x64_xorps_xx)(&b->buf, x, SCRATCH_X);
 }
@@ -176,8 +162,8 @@ copy_sign(baseline_t *b, bool is_f64)
             abs_neg(b, is_f64, false);
         return;
     }
-    x64_xreg_t lhs = xreg(b, top - 1, reg_of(b, top));
-    x64_xreg_t sign = xreg(b, top, X64_REGSET(lhs));
+    x64_xreg_t lhs = vs_to_xreg(b, top - 1, vs_xmm_of(b, top));
+    x64_xreg_t sign = vs_to_xreg(b, top, X64_REGSET(lhs));
     sign_mask(b, is_f64, false);
     x64_andps_xx(&b->buf, lhs, SCRATCH_X);
     x64_andnps_xx(&b->buf, SCRATCH_X, sign);
@@ -194,9 +180,9 @@ compare(baseline_t *b, bool is_f64, x64_cc_t cc, bool is_swapped)
 {
     uint32_t top = b->depth - 1;
     uint32_t left = is_swapped ? top : top - 1, right = is_swapped ? top - 1 : top;
-    x64_xreg_t x = xreg(b, left, reg_of(b, right));
+    x64_xreg_t x = vs_to_xreg(b, left, vs_xmm_of(b, right));
     if (b->stack[right].loc != LOC_STACK)
-        xreg(b, right, X64_REGSET(x));
+        vs_to_xreg(b, right, X64_REGSET(x));
     x64_reg_t r = vs_alloc(b, 0);
     /* zeroing clobbers the flags, so it comes first; mov leaves them alone */
     x64_xor_rr(&b->buf, 4, r, r);

@@ -12,14 +12,8 @@
 bool
 mem_note_access_site(baseline_t *b)
 {
-    if (b->n_trap_sites == b->cap_trap_sites) {
-        uint32_t cap = b->cap_trap_sites ? 2 * b->cap_trap_sites : 32;
-        trap_site_t *p = realloc(b->trap_sites, cap * sizeof *p);
-        if (!p)
-            return baseline_fail(b, SL_ENOMEM, "out of memory");
-        b->trap_sites = p;
-        b->cap_trap_sites = cap;
-    }
+    if (!BASELINE_RESERVE(b, trap_sites, b->n_trap_sites + 1, VEC_NO_LIMIT, "trap sites"))
+        return false;
     b->trap_sites[b->n_trap_sites++] = (trap_site_t){.pc = (uint32_t)x64_buf_offset(&b->buf)};
     emit_trap_stub(b, SL_TRAP_MEMORY_OOB);
     return true;

@@ -20,16 +20,8 @@ simd_const_label(baseline_t *b, const uint8_t bytes[16])
     for (uint32_t i = 0; i < b->n_pool; i++)
         if (memcmp(b->pool[i].bytes, bytes, 16) == 0)
             return &b->pool[i].label;
-    if (b->n_pool == b->cap_pool) {
-        uint32_t cap = b->cap_pool ? 2 * b->cap_pool : 8;
-        pool_entry_t *p = realloc(b->pool, cap * sizeof *p);
-        if (!p) {
-            baseline_fail(b, SL_ENOMEM, "out of memory");
-            return NULL;
-        }
-        b->pool = p;
-        b->cap_pool = cap;
-    }
+    if (!BASELINE_RESERVE(b, pool, b->n_pool + 1, VEC_NO_LIMIT, "constant pool"))
+        return NULL;
     pool_entry_t *e = &b->pool[b->n_pool++];
     memcpy(e->bytes, bytes, 16);
     x64_label_init(&e->label);
@@ -42,6 +34,22 @@ simd_use_const(baseline_t *b, const uint8_t bytes[16])
     x64_label_t *label = simd_const_label(b, bytes);
     if (label)
         x64_label_use(&b->buf, label);
+}
+
+void
+simd_xm_const(baseline_t *b, xm_fn op, x64_xreg_t dst, const uint8_t bytes[16])
+{
+    op(&b->buf, dst, x64_mem_rip(0));
+    simd_use_const(b, bytes);
+}
+
+void
+simd_xm_splat(baseline_t *b, xm_fn op, x64_xreg_t dst, uint64_t lane, unsigned size)
+{
+    uint8_t bytes[16];
+    for (unsigned i = 0; i < 16; i++)
+        bytes[i] = (uint8_t)(lane >> (8 * (i % size)));
+    simd_xm_const(b, op, dst, bytes);
 }
 
 bool

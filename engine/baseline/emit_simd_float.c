@@ -8,8 +8,6 @@
  * forms; the AVX forms may also read an operand from its slot, since VEX allows it unaligned. */
 #include "baseline_impl.h"
 
-typedef void (*xx_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t);
-typedef void (*xm_fn)(x64_buf_t *, x64_xreg_t, x64_mem_t);
 typedef void (*xxi_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t, uint8_t);
 typedef void (*xxx_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_xreg_t);
 typedef void (*xxm_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t, x64_mem_t);
@@ -54,33 +52,6 @@ enum { ROUND_NEAREST = 0, ROUND_FLOOR = 1, ROUND_CEIL = 2, ROUND_TRUNC = 3 };
 #define F64_U32_MAX UINT64_C(0x41EFFFFFFFE00000) /* 4294967295.0 */
 #define F64_2P52 UINT64_C(0x4330000000000000)    /* 2^52, whose low mantissa word is 0 */
 
-/* A register of the value stack's xmm file. */
-static x64_xreg_t
-xreg(baseline_t *b, uint32_t position, x64_regset_t exclude)
-{
-    return (x64_xreg_t)vs_to_reg(b, position, exclude);
-}
-
-/* The register of a slot if it has one, for `exclude` sets. */
-static x64_regset_t
-reg_of(const baseline_t *b, uint32_t position)
-{
-    const vslot_t *s = &b->stack[position];
-    return s->loc == LOC_REG ? X64_REGSET(s->reg) : 0;
-}
-
-/* dst OP= the constant whose lanes (of 4 bytes, or 8 when is_wide) all hold `bits`. */
-static void
-with_const(baseline_t *b, xm_fn op, x64_xreg_t dst, bool is_wide, uint64_t bits)
-{
-    uint8_t bytes[16];
-    unsigned lane = is_wide ? 8 : 4;
-    for (unsigned i = 0; i < 16; i++)
-        bytes[i] = (uint8_t)(bits >> 8 * (i % lane));
-    op(&b->buf, dst, x64_mem_rip(0));
-    simd_use_const(b, bytes);
-}
-
 /* The operands of a binary operator in registers: *dst one to overwrite with the result, *src
  * the other, only read. is_swapped gives the result rhs's register, for rhs OP lhs. */
 static void
@@ -88,8 +59,8 @@ operands(baseline_t *b, bool is_swapped, x64_xreg_t *dst, x64_xreg_t *src)
 {
     uint32_t top = b->depth - 1;
     uint32_t d = is_swapped ? top : top - 1, s = is_swapped ? top - 1 : top;
-    *dst = xreg(b, d, reg_of(b, s));
-    *src = (x64_xreg_t)vs_read_reg(b, s, X64_REGSET(*dst));
+    *dst = vs_to_xreg(b, d, vs_xmm_of(b, s));
+    *src = vs_read_xreg(b, s, X64_REGSET(*dst));
 }
 
 /* The operand of a unary operator: *src to read, *dst for the result. They are one register but
@@ -102,7 +73,7 @@ operand(baseline_t *b, x64_xreg_t *dst, x64_xreg_t *src)
         *src = (x64_xreg_t)local_reg(b, (uint32_t)s->imm);
         *dst = vs_alloc_x(b, 0);
     } else {
-        *src = *dst = xreg(b, b->depth - 1, 0);
+        *src = *dst = vs_to_xreg(b, b->depth - 1, 0);
     }
 }
 
@@ -169,12 +140,12 @@ round_to(baseline_t *b, bool is_f64, uint8_t mode)
 static bool
 abs_neg(baseline_t *b, bool is_f64, bool is_abs)
 {
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     uint64_t sign = is_f64 ? UINT64_C(1) << 63 : UINT64_C(1) << 31;
     if (is_abs)
-        with_const(b, sse[OP_AND][is_f64].xm, x, is_f64, ~sign);
+        simd_xm_splat(b, sse[OP_AND][is_f64].xm, x, ~sign, is_f64 ? 8 : 4);
     else
-        with_const(b, sse[OP_XOR][is_f64].xm, x, is_f64, sign);
+        simd_xm_splat(b, sse[OP_XOR][is_f64].xm, x, sign, is_f64 ? 8 : 4);
     return result(b, 1, x);
 }
 
@@ -222,9 +193,9 @@ static bool
 convert_u32_lanes(baseline_t *b)
 {
     x64_buf_t *buf = &b->buf;
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     x64_movaps_xx(buf, SCRATCH_X, x);
-    with_const(b, x64_andps_xm, SCRATCH_X, false, 0xFFFF);
+    simd_xm_splat(b, x64_andps_xm, SCRATCH_X, 0xFFFF, 4);
     x64_xorps_xx(buf, x, SCRATCH_X);
     x64_cvtdq2ps_xx(buf, SCRATCH_X, SCRATCH_X);
     x64_psrld_xi(buf, x, 1);
@@ -241,11 +212,11 @@ static bool
 trunc_sat_s32_lanes(baseline_t *b)
 {
     x64_buf_t *buf = &b->buf;
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     x64_movaps_xx(buf, SCRATCH_X, x);
     x64_cmpps_xxi(buf, SCRATCH_X, x, CMP_EQ);
     x64_andps_xx(buf, x, SCRATCH_X);
-    with_const(b, x64_movaps_xm, SCRATCH_X, false, F32_2P31);
+    simd_xm_splat(b, x64_movaps_xm, SCRATCH_X, F32_2P31, 4);
     x64_cmpps_xxi(buf, SCRATCH_X, x, CMP_LE);
     x64_cvttps2dq_xx(buf, x, x);
     x64_xorps_xx(buf, x, SCRATCH_X);
@@ -260,11 +231,11 @@ static bool
 trunc_sat_u32_lanes(baseline_t *b)
 {
     x64_buf_t *buf = &b->buf;
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     x64_xreg_t t = vs_alloc_x(b, X64_REGSET(x));
     x64_xorps_xx(buf, SCRATCH_X, SCRATCH_X);
     x64_maxps_xx(buf, x, SCRATCH_X);
-    with_const(b, x64_movaps_xm, SCRATCH_X, false, F32_2P31);
+    simd_xm_splat(b, x64_movaps_xm, SCRATCH_X, F32_2P31, 4);
     x64_movaps_xx(buf, t, x);
     x64_subps_xx(buf, t, SCRATCH_X);
     x64_cmpps_xxi(buf, SCRATCH_X, t, CMP_LE);
@@ -284,11 +255,11 @@ static bool
 trunc_sat_s32_zero(baseline_t *b)
 {
     x64_buf_t *buf = &b->buf;
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     x64_movapd_xx(buf, SCRATCH_X, x);
     x64_cmppd_xxi(buf, SCRATCH_X, x, CMP_EQ);
     x64_andpd_xx(buf, x, SCRATCH_X);
-    with_const(b, x64_minpd_xm, x, true, F64_I32_MAX);
+    simd_xm_splat(b, x64_minpd_xm, x, F64_I32_MAX, 8);
     x64_cvttpd2dq_xx(buf, x, x);
     return result(b, 1, x);
 }
@@ -300,12 +271,12 @@ static bool
 trunc_sat_u32_zero(baseline_t *b)
 {
     x64_buf_t *buf = &b->buf;
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     x64_xorpd_xx(buf, SCRATCH_X, SCRATCH_X);
     x64_maxpd_xx(buf, x, SCRATCH_X);
-    with_const(b, x64_minpd_xm, x, true, F64_U32_MAX);
+    simd_xm_splat(b, x64_minpd_xm, x, F64_U32_MAX, 8);
     x64_roundpd_xxi(buf, x, x, ROUND_TRUNC);
-    with_const(b, x64_addpd_xm, x, true, F64_2P52);
+    simd_xm_splat(b, x64_addpd_xm, x, F64_2P52, 8);
     x64_shufps_xxi(buf, x, SCRATCH_X, 0x08);
     return result(b, 1, x);
 }
@@ -315,9 +286,9 @@ trunc_sat_u32_zero(baseline_t *b)
 static bool
 convert_low_u32(baseline_t *b)
 {
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
-    with_const(b, x64_unpcklps_xm, x, false, F64_2P52 >> 32);
-    with_const(b, x64_subpd_xm, x, true, F64_2P52);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
+    simd_xm_splat(b, x64_unpcklps_xm, x, F64_2P52 >> 32, 4);
+    simd_xm_splat(b, x64_subpd_xm, x, F64_2P52, 8);
     return result(b, 1, x);
 }
 

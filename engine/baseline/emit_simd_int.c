@@ -13,8 +13,6 @@
  * (0 for i8x16 ... 3 for i64x2) and indexes the tables of per-width instructions. */
 #include "baseline_impl.h"
 
-typedef void (*xx_fn)(x64_buf_t *, x64_xreg_t, x64_xreg_t);
-typedef void (*xm_fn)(x64_buf_t *, x64_xreg_t, x64_mem_t);
 typedef void (*xi_fn)(x64_buf_t *, x64_xreg_t, uint8_t);
 
 /* A binary instruction in its legacy form (dst OP= src) and its AVX ones (dst = src1 OP src2,
@@ -58,44 +56,6 @@ static const shift_op_t shift_op[3][4] = {
  * dword twice. */
 enum { HIGH_TO_LOW = 0xEE, LOW_PAIR = 0x50, HIGH_PAIR = 0xFA, HIGH_DWORDS = 0xF5 };
 
-static x64_xreg_t
-xreg(baseline_t *b, uint32_t position, x64_regset_t exclude)
-{
-    return (x64_xreg_t)vs_to_reg(b, position, exclude);
-}
-
-static x64_xreg_t
-read_xreg(baseline_t *b, uint32_t position, x64_regset_t exclude)
-{
-    return (x64_xreg_t)vs_read_reg(b, position, exclude);
-}
-
-/* The register of a slot if it has one, for `exclude` sets. */
-static x64_regset_t
-reg_of(const baseline_t *b, uint32_t position)
-{
-    const vslot_t *s = &b->stack[position];
-    return s->loc == LOC_REG ? X64_REGSET(s->reg) : 0;
-}
-
-/* dst OP= the pool constant `bytes`: the pool is 16-byte aligned, so any SSE form may read it. */
-static void
-with_bytes(baseline_t *b, xm_fn op, x64_xreg_t dst, const uint8_t bytes[16])
-{
-    op(&b->buf, dst, x64_mem_rip(0));
-    simd_use_const(b, bytes);
-}
-
-/* dst OP= a constant with `lane` (`size` bytes) in every lane. */
-static void
-with_const(baseline_t *b, xm_fn op, x64_xreg_t dst, uint64_t lane, unsigned size)
-{
-    uint8_t bytes[16];
-    for (unsigned i = 0; i < 16; i++)
-        bytes[i] = (uint8_t)(lane >> (8 * (i % size)));
-    with_bytes(b, op, dst, bytes);
-}
-
 /* x = ~x, with all ones made in the scratch register. */
 static void
 invert(baseline_t *b, x64_xreg_t x)
@@ -113,8 +73,8 @@ binary(baseline_t *b, const xop_t *op)
     if (b->has_avx)
         return avx_binary(b, false, SL_TYPE_V128, op->xxx, op->xxm);
     uint32_t top = b->depth - 1;
-    x64_xreg_t lhs = xreg(b, top - 1, reg_of(b, top));
-    op->xx(&b->buf, lhs, read_xreg(b, top, X64_REGSET(lhs)));
+    x64_xreg_t lhs = vs_to_xreg(b, top - 1, vs_xmm_of(b, top));
+    op->xx(&b->buf, lhs, vs_read_xreg(b, top, X64_REGSET(lhs)));
     vs_drop(b, 1);
     return lhs;
 }
@@ -127,8 +87,8 @@ binary_operands(baseline_t *b, bool is_swapped, x64_xreg_t *dst, x64_xreg_t *src
 {
     uint32_t top = b->depth - 1;
     uint32_t d = is_swapped ? top : top - 1, s = is_swapped ? top - 1 : top;
-    *dst = xreg(b, d, reg_of(b, s));
-    *src = read_xreg(b, s, X64_REGSET(*dst));
+    *dst = vs_to_xreg(b, d, vs_xmm_of(b, s));
+    *src = vs_read_xreg(b, s, X64_REGSET(*dst));
 }
 
 /* Replaces both operands with the result in `dst`. */
@@ -143,7 +103,7 @@ binary_done(baseline_t *b, x64_xreg_t dst)
 static void
 negate(baseline_t *b, unsigned k)
 {
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     x64_pxor_xx(&b->buf, SCRATCH_X, SCRATCH_X);
     if (b->has_avx) {
         sub_op[k].xxx(&b->buf, x, SCRATCH_X, x);
@@ -158,7 +118,7 @@ negate(baseline_t *b, unsigned k)
 static void
 absolute(baseline_t *b, unsigned k)
 {
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     if (k < 3) {
         abs_op[k](&b->buf, x, x);
         return;
@@ -295,14 +255,14 @@ shift_i8(baseline_t *b, int kind, x64_xreg_t x, bool is_imm, uint8_t n)
     if (is_imm) {
         if (kind == SHL) {
             x64_psllw_xi(&b->buf, x, n);
-            with_const(b, x64_andps_xm, x, (uint8_t)(0xff << n), 1);
+            simd_xm_splat(b, x64_andps_xm, x, (uint8_t)(0xff << n), 1);
             return;
         }
         x64_psrlw_xi(&b->buf, x, n);
-        with_const(b, x64_andps_xm, x, 0xffu >> n, 1);
+        simd_xm_splat(b, x64_andps_xm, x, 0xffu >> n, 1);
         if (kind == SHR_S) {
-            with_const(b, x64_pxor_xm, x, 0x80u >> n, 1);
-            with_const(b, x64_psubb_xm, x, 0x80u >> n, 1);
+            simd_xm_splat(b, x64_pxor_xm, x, 0x80u >> n, 1);
+            simd_xm_splat(b, x64_psubb_xm, x, 0x80u >> n, 1);
         }
         return;
     }
@@ -319,7 +279,7 @@ shift_i8(baseline_t *b, int kind, x64_xreg_t x, bool is_imm, uint8_t n)
         x64_andps_xx(&b->buf, x, t);
     }
     if (kind == SHR_S) {
-        with_const(b, x64_movdqu_xm, t, 0x8080, 2); /* 0x80 >> n in both bytes of a word */
+        simd_xm_splat(b, x64_movdqu_xm, t, 0x8080, 2); /* 0x80 >> n in both bytes of a word */
         x64_psrlw_xx(&b->buf, t, SCRATCH_X);
         x64_pxor_xx(&b->buf, x, t);
         x64_psubb_xx(&b->buf, x, t);
@@ -346,7 +306,7 @@ shift(baseline_t *b, unsigned k, int kind)
         r = vs_pop_reg(b, 0);
         x64_and_ri(&b->buf, 4, r, (int32_t)(bits - 1));
     }
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     if (!is_imm) {
         x64_movd_xr(&b->buf, SCRATCH_X, r);
         vs_free(b, r);
@@ -382,7 +342,7 @@ extend_half(baseline_t *b, x64_xreg_t x, unsigned k, bool is_high, bool is_signe
 static void
 extend(baseline_t *b, unsigned k, bool is_high, bool is_signed)
 {
-    extend_half(b, xreg(b, b->depth - 1, 0), k, is_high, is_signed);
+    extend_half(b, vs_to_xreg(b, b->depth - 1, 0), k, is_high, is_signed);
 }
 
 /* spec: extmul widens both operands' halves and multiplies them, which cannot overflow. i32
@@ -391,8 +351,8 @@ static void
 extmul(baseline_t *b, unsigned k, bool is_high, bool is_signed)
 {
     uint32_t top = b->depth - 1;
-    x64_xreg_t a = xreg(b, top - 1, reg_of(b, top));
-    x64_xreg_t c = xreg(b, top, X64_REGSET(a));
+    x64_xreg_t a = vs_to_xreg(b, top - 1, vs_xmm_of(b, top));
+    x64_xreg_t c = vs_to_xreg(b, top, X64_REGSET(a));
     if (k == 2) {
         x64_pshufd_xxi(&b->buf, a, a, is_high ? HIGH_PAIR : LOW_PAIR);
         x64_pshufd_xxi(&b->buf, c, c, is_high ? HIGH_PAIR : LOW_PAIR);
@@ -412,19 +372,19 @@ extmul(baseline_t *b, unsigned k, bool is_high, bool is_signed)
 static void
 extadd_pairwise(baseline_t *b, unsigned k, bool is_signed)
 {
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     if (k == 0 && is_signed) {
-        with_const(b, x64_movdqu_xm, SCRATCH_X, 1, 1);
+        simd_xm_splat(b, x64_movdqu_xm, SCRATCH_X, 1, 1);
         x64_pmaddubsw_xx(&b->buf, SCRATCH_X, x);
         x64_movaps_xx(&b->buf, x, SCRATCH_X);
     } else if (k == 0) {
-        with_const(b, x64_pmaddubsw_xm, x, 1, 1);
+        simd_xm_splat(b, x64_pmaddubsw_xm, x, 1, 1);
     } else if (is_signed) {
-        with_const(b, x64_pmaddwd_xm, x, 1, 2);
+        simd_xm_splat(b, x64_pmaddwd_xm, x, 1, 2);
     } else {
-        with_const(b, x64_pxor_xm, x, 0x8000, 2);
-        with_const(b, x64_pmaddwd_xm, x, 1, 2);
-        with_const(b, x64_paddd_xm, x, 0x10000, 4);
+        simd_xm_splat(b, x64_pxor_xm, x, 0x8000, 2);
+        simd_xm_splat(b, x64_pmaddwd_xm, x, 1, 2);
+        simd_xm_splat(b, x64_paddd_xm, x, 0x10000, 4);
     }
 }
 
@@ -445,15 +405,15 @@ static void
 popcount(baseline_t *b)
 {
     static const uint8_t counts[16] = {0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4};
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     x64_xreg_t t = vs_alloc_x(b, X64_REGSET(x));
     x64_movaps_xx(&b->buf, t, x);
     x64_psrlw_xi(&b->buf, t, 4);
-    with_const(b, x64_andps_xm, t, 0x0f, 1);
-    with_const(b, x64_andps_xm, x, 0x0f, 1);
-    with_bytes(b, x64_movdqu_xm, SCRATCH_X, counts);
+    simd_xm_splat(b, x64_andps_xm, t, 0x0f, 1);
+    simd_xm_splat(b, x64_andps_xm, x, 0x0f, 1);
+    simd_xm_const(b, x64_movdqu_xm, SCRATCH_X, counts);
     x64_pshufb_xx(&b->buf, SCRATCH_X, x);
-    with_bytes(b, x64_movdqu_xm, x, counts);
+    simd_xm_const(b, x64_movdqu_xm, x, counts);
     x64_pshufb_xx(&b->buf, x, t);
     x64_paddb_xx(&b->buf, x, SCRATCH_X);
     vs_free_x(b, t);

@@ -31,34 +31,6 @@ shape_size(unsigned op)
     }
 }
 
-static x64_xreg_t
-xreg(baseline_t *b, uint32_t position, x64_regset_t exclude)
-{
-    return (x64_xreg_t)vs_to_reg(b, position, exclude);
-}
-
-static x64_xreg_t
-xread(baseline_t *b, uint32_t position, x64_regset_t exclude)
-{
-    return (x64_xreg_t)vs_read_reg(b, position, exclude);
-}
-
-/* The xmm register of a slot if it has one, for the `exclude` set of another xmm slot. */
-static x64_regset_t
-xmm_of(const baseline_t *b, uint32_t position)
-{
-    const vslot_t *s = &b->stack[position];
-    return s->loc == LOC_REG && is_xmm_type(s->type) ? X64_REGSET(s->reg) : 0;
-}
-
-/* pshufb with a constant mask from the pool, which is 16-byte aligned as SSE requires. */
-static void
-shuffle_bytes(baseline_t *b, x64_xreg_t x, const uint8_t mask[16])
-{
-    x64_pshufb_xm(&b->buf, x, x64_mem_rip(0));
-    simd_use_const(b, mask);
-}
-
 /* Spreads lane 0 of x (`size` bytes) over all lanes. */
 static void
 broadcast(baseline_t *b, x64_xreg_t x, unsigned size)
@@ -125,7 +97,7 @@ static bool
 load_lane(baseline_t *b, unsigned op, uint32_t offset, uint8_t lane)
 {
     uint32_t top = b->depth - 1;
-    x64_xreg_t x = xreg(b, top, 0);
+    x64_xreg_t x = vs_to_xreg(b, top, 0);
     x64_reg_t temp;
     x64_mem_t src = mem_address(b, top - 1, offset, 0, &temp);
     if (!mem_note_access_site(b))
@@ -148,7 +120,7 @@ static bool
 store(baseline_t *b, unsigned op, uint32_t offset, uint8_t lane)
 {
     uint32_t top = b->depth - 1;
-    x64_xreg_t x = xread(b, top, 0);
+    x64_xreg_t x = vs_read_xreg(b, top, 0);
     x64_reg_t temp;
     x64_mem_t dst = mem_address(b, top - 1, offset, 0, &temp);
     if (!mem_note_access_site(b))
@@ -186,7 +158,7 @@ splat(baseline_t *b, unsigned op)
         return simd_push_const(b, bytes);
     }
     if (is_xmm_type(s->type)) {
-        x64_xreg_t x = xreg(b, top, 0);
+        x64_xreg_t x = vs_to_xreg(b, top, 0);
         x64_pshufd_xxi(&b->buf, x, x, size == 4 ? 0x00 : 0x44);
         b->stack[top].type = SL_TYPE_V128;
         return true;
@@ -207,13 +179,13 @@ extract_lane(baseline_t *b, unsigned op, uint8_t lane)
     uint32_t top = b->depth - 1;
     uint8_t type = sl_sig_info[sl_opcode_info[op].sig].result;
     if (is_xmm_type(type)) {
-        x64_xreg_t x = xreg(b, top, 0);
+        x64_xreg_t x = vs_to_xreg(b, top, 0);
         if (lane != 0)
             x64_pshufd_xxi(&b->buf, x, x, type == SL_TYPE_F32 ? lane : 0xee);
         b->stack[top].type = type;
         return true;
     }
-    x64_xreg_t x = xread(b, top, 0);
+    x64_xreg_t x = vs_read_xreg(b, top, 0);
     x64_reg_t r = vs_alloc(b, 0);
     switch (op) {
     case SL_OP_I8X16_EXTRACT_LANE_S:
@@ -249,13 +221,13 @@ static bool
 replace_lane(baseline_t *b, unsigned op, uint8_t lane)
 {
     uint32_t top = b->depth - 1;
-    x64_xreg_t x = xreg(b, top - 1, xmm_of(b, top));
+    x64_xreg_t x = vs_to_xreg(b, top - 1, vs_xmm_of(b, top));
     switch (op) {
     case SL_OP_F32X4_REPLACE_LANE: /* insertps: the source's lane 0 to lane `lane`, no zeroing */
-        x64_insertps_xxi(&b->buf, x, xread(b, top, X64_REGSET(x)), (uint8_t)(lane << 4));
+        x64_insertps_xxi(&b->buf, x, vs_read_xreg(b, top, X64_REGSET(x)), (uint8_t)(lane << 4));
         break;
     case SL_OP_F64X2_REPLACE_LANE: {
-        x64_xreg_t s = xread(b, top, X64_REGSET(x));
+        x64_xreg_t s = vs_read_xreg(b, top, X64_REGSET(x));
         (lane == 0 ? x64_movsd_xx : x64_punpcklqdq_xx)(&b->buf, x, s);
         break;
     }
@@ -291,17 +263,17 @@ shuffle(baseline_t *b, const uint8_t lanes[16])
     }
     uint32_t top = b->depth - 1;
     if (!uses_a) {
-        x64_xreg_t x = xreg(b, top, 0);
-        shuffle_bytes(b, x, mask_b);
+        x64_xreg_t x = vs_to_xreg(b, top, 0);
+        simd_xm_const(b, x64_pshufb_xm, x, mask_b);
         vs_drop(b, 2);
         return vs_push_reg(b, SL_TYPE_V128, (x64_reg_t)x);
     }
-    x64_xreg_t x = xreg(b, top - 1, xmm_of(b, top));
+    x64_xreg_t x = vs_to_xreg(b, top - 1, vs_xmm_of(b, top));
     if (uses_b) {
-        x64_movaps_xx(&b->buf, SCRATCH_X, xread(b, top, X64_REGSET(x)));
-        shuffle_bytes(b, SCRATCH_X, mask_b);
+        x64_movaps_xx(&b->buf, SCRATCH_X, vs_read_xreg(b, top, X64_REGSET(x)));
+        simd_xm_const(b, x64_pshufb_xm, SCRATCH_X, mask_b);
     }
-    shuffle_bytes(b, x, mask_a);
+    simd_xm_const(b, x64_pshufb_xm, x, mask_a);
     if (uses_b)
         x64_orps_xx(&b->buf, x, SCRATCH_X);
     vs_drop(b, 1);
@@ -317,10 +289,9 @@ swizzle(baseline_t *b)
     static const uint8_t bias[16] = {0x70, 0x70, 0x70, 0x70, 0x70, 0x70, 0x70, 0x70,
                                      0x70, 0x70, 0x70, 0x70, 0x70, 0x70, 0x70, 0x70};
     uint32_t top = b->depth - 1;
-    x64_xreg_t x = xreg(b, top - 1, xmm_of(b, top));
-    x64_movaps_xx(&b->buf, SCRATCH_X, xread(b, top, X64_REGSET(x)));
-    x64_paddusb_xm(&b->buf, SCRATCH_X, x64_mem_rip(0));
-    simd_use_const(b, bias);
+    x64_xreg_t x = vs_to_xreg(b, top - 1, vs_xmm_of(b, top));
+    x64_movaps_xx(&b->buf, SCRATCH_X, vs_read_xreg(b, top, X64_REGSET(x)));
+    simd_xm_const(b, x64_paddusb_xm, SCRATCH_X, bias);
     x64_pshufb_xx(&b->buf, x, SCRATCH_X);
     vs_drop(b, 1);
     return true;
@@ -339,8 +310,8 @@ bitwise(baseline_t *b, void (*op)(x64_buf_t *, x64_xreg_t, x64_xreg_t),
         return;
     }
     uint32_t top = b->depth - 1;
-    x64_xreg_t x = xreg(b, top - 1, xmm_of(b, top));
-    op(&b->buf, x, xread(b, top, X64_REGSET(x)));
+    x64_xreg_t x = vs_to_xreg(b, top - 1, vs_xmm_of(b, top));
+    op(&b->buf, x, vs_read_xreg(b, top, X64_REGSET(x)));
     vs_drop(b, 1);
 }
 
@@ -354,8 +325,8 @@ and_not(baseline_t *b)
         return true;
     }
     uint32_t top = b->depth - 1;
-    x64_xreg_t x = xreg(b, top, xmm_of(b, top - 1));
-    x64_andnps_xx(&b->buf, x, xread(b, top - 1, X64_REGSET(x)));
+    x64_xreg_t x = vs_to_xreg(b, top, vs_xmm_of(b, top - 1));
+    x64_andnps_xx(&b->buf, x, vs_read_xreg(b, top - 1, X64_REGSET(x)));
     vs_drop(b, 2);
     return vs_push_reg(b, SL_TYPE_V128, (x64_reg_t)x);
 }
@@ -363,7 +334,7 @@ and_not(baseline_t *b)
 static void
 complement(baseline_t *b)
 {
-    x64_xreg_t x = xreg(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_to_xreg(b, b->depth - 1, 0);
     x64_pcmpeqd_xx(&b->buf, SCRATCH_X, SCRATCH_X);
     x64_xorps_xx(&b->buf, x, SCRATCH_X);
 }
@@ -374,9 +345,9 @@ static void
 bitselect(baseline_t *b)
 {
     uint32_t top = b->depth - 1;
-    x64_xreg_t x = xreg(b, top - 2, xmm_of(b, top - 1) | xmm_of(b, top));
-    x64_xreg_t v2 = xread(b, top - 1, X64_REGSET(x) | xmm_of(b, top));
-    x64_xreg_t c = xread(b, top, X64_REGSET(x) | X64_REGSET(v2));
+    x64_xreg_t x = vs_to_xreg(b, top - 2, vs_xmm_of(b, top - 1) | vs_xmm_of(b, top));
+    x64_xreg_t v2 = vs_read_xreg(b, top - 1, X64_REGSET(x) | vs_xmm_of(b, top));
+    x64_xreg_t c = vs_read_xreg(b, top, X64_REGSET(x) | X64_REGSET(v2));
     x64_xorps_xx(&b->buf, x, v2);
     x64_andps_xx(&b->buf, x, c);
     x64_xorps_xx(&b->buf, x, v2);
@@ -398,7 +369,7 @@ test_to_i32(baseline_t *b, x64_xreg_t x, x64_cc_t cc)
 static bool
 any_true(baseline_t *b)
 {
-    return test_to_i32(b, xread(b, b->depth - 1, 0), X64_CC_NE);
+    return test_to_i32(b, vs_read_xreg(b, b->depth - 1, 0), X64_CC_NE);
 }
 
 /* spec: all_true: no lane is zero, that is, comparing the lanes with zero gives none equal. */
@@ -407,7 +378,7 @@ all_true(baseline_t *b, unsigned op)
 {
     static void (*const cmpeq[9])(x64_buf_t *, x64_xreg_t, x64_xreg_t) = {
         [1] = x64_pcmpeqb_xx, [2] = x64_pcmpeqw_xx, [4] = x64_pcmpeqd_xx, [8] = x64_pcmpeqq_xx};
-    x64_xreg_t x = xread(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_read_xreg(b, b->depth - 1, 0);
     x64_pxor_xx(&b->buf, SCRATCH_X, SCRATCH_X);
     cmpeq[shape_size(op)](&b->buf, SCRATCH_X, x);
     return test_to_i32(b, SCRATCH_X, X64_CC_E);
@@ -419,7 +390,7 @@ all_true(baseline_t *b, unsigned op)
 static bool
 bitmask(baseline_t *b, unsigned op)
 {
-    x64_xreg_t x = xread(b, b->depth - 1, 0);
+    x64_xreg_t x = vs_read_xreg(b, b->depth - 1, 0);
     x64_reg_t r = vs_alloc(b, 0);
     switch (op) {
     case SL_OP_I8X16_BITMASK: x64_pmovmskb_rx(&b->buf, 4, r, x); break;

@@ -17,22 +17,23 @@ baseline_fail(baseline_t *b, int code, const char *fmt, ...)
     return false;
 }
 
+bool
+baseline_reserve(baseline_t *b, void **items, size_t *cap, size_t need, size_t elem_size,
+                 size_t limit, const char *what)
+{
+    int rc = vec_grow(items, cap, need, elem_size, limit);
+    if (rc == SL_ELIMIT)
+        return baseline_fail(b, rc, "%s deeper than %zu", what, limit);
+    if (rc < 0)
+        return baseline_fail(b, rc, "out of memory");
+    return true;
+}
+
 static bool
 grow(baseline_t *b)
 {
-    if (b->depth < b->cap_stack)
-        return true;
-    uint32_t cap = b->cap_stack ? b->cap_stack * 2 : 64;
-    if (cap > b->limits.max_operand_stack)
-        cap = b->limits.max_operand_stack;
-    if (b->depth >= cap)
-        return baseline_fail(b, SL_ELIMIT, "operand stack deeper than %u", cap);
-    vslot_t *p = realloc(b->stack, cap * sizeof *p);
-    if (!p)
-        return baseline_fail(b, SL_ENOMEM, "out of memory");
-    b->stack = p;
-    b->cap_stack = cap;
-    return true;
+    return b->depth < b->cap_stack ||
+           BASELINE_RESERVE(b, stack, b->depth + 1, b->limits.max_operand_stack, "operand stack");
 }
 
 static bool

@@ -2,6 +2,7 @@
 #include "x64_buffer.h"
 
 #include "invariants.h"
+#include "vec.h"
 
 #include <stdlib.h>
 
@@ -25,20 +26,17 @@ x64_buf_reserve(x64_buf_t *b, size_t n)
         return false;
     if (b->cap - b->len >= n)
         return true;
-    size_t want = b->len + n;
-    size_t cap = b->cap ? b->cap : X64_BUF_MIN_CAP;
-    while (cap < want && cap <= SIZE_MAX / 2)
-        cap *= 2;
-    uint8_t *data = want < b->len || cap < want ? NULL : realloc(b->data, cap);
-    if (!data) {
+    size_t need = n > SIZE_MAX - b->len ? SIZE_MAX : b->len + n;
+    if (need < X64_BUF_MIN_CAP)
+        need = X64_BUF_MIN_CAP;
+    if (n > SIZE_MAX - b->len ||
+        vec_grow((void **)&b->data, &b->cap, need, 1, VEC_NO_LIMIT) < 0) {
         /* The old block stays allocated for x64_buf_fini; shrinking cap to len sends every
          * later emit to this function, which drops it. */
         b->oom = true;
         b->cap = b->len;
         return false;
     }
-    b->data = data;
-    b->cap = cap;
     return true;
 }
 

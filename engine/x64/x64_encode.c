@@ -612,6 +612,23 @@ x64_jmp_m(x64_buf_t *b, x64_mem_t m)
     encode(b, 0, 0xFF, 4, 0, &m);
 }
 
+/* sub r/m, imm32: 81 /5 id */
+void
+x64_sub_ri32(x64_buf_t *b, unsigned size, x64_reg_t dst, int32_t imm)
+{
+    SL_ASSERT(size == 4 || size == 8);
+    encode(b, sized(size), 0x81, 5, dst, NULL);
+    x64_emit32(b, (uint32_t)imm);
+}
+
+/* jmp rel32: E9 cd */
+void
+x64_jmp_rel32(x64_buf_t *b, int32_t rel)
+{
+    x64_emit8(b, 0xE9);
+    x64_emit32(b, (uint32_t)rel);
+}
+
 /* call r/m64: FF /2 */
 void
 x64_call_r(x64_buf_t *b, x64_reg_t r)

@@ -135,6 +135,12 @@ void x64_setcc_r(x64_buf_t *b, x64_cc_t cc, x64_reg_t r);
 /* cmovcc r, r/m (sizes 2, 4, 8) */
 void x64_cmovcc_rr(x64_buf_t *b, unsigned size, x64_cc_t cc, x64_reg_t dst, x64_reg_t src);
 
+/* sub r, imm32 (sizes 4, 8) in its imm32 form even when the value would fit in 8 bits, so that
+ * the last 4 bytes emitted can be patched later (the prologue's frame size) */
+void x64_sub_ri32(x64_buf_t *b, unsigned size, x64_reg_t dst, int32_t imm);
+/* jmp rel32, `rel` counted from the end of the instruction (to code outside this buffer, such
+ * as a stub's jump to a shared entry; a jump inside the buffer uses x64_jmp_label) */
+void x64_jmp_rel32(x64_buf_t *b, int32_t rel);
 /* jmp r/m64 */
 void x64_jmp_r(x64_buf_t *b, x64_reg_t r);
 void x64_jmp_m(x64_buf_t *b, x64_mem_t m);

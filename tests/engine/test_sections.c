@@ -1933,6 +1933,21 @@ START_TEST(test_sections_formats_code_errors)
 }
 END_TEST
 
+/* The public names of the value types, as messages and the CLI print them. */
+START_TEST(test_valtype_name_names_every_type)
+{
+    ck_assert_str_eq(sl_valtype_name(SL_I32), "i32");
+    ck_assert_str_eq(sl_valtype_name(SL_I64), "i64");
+    ck_assert_str_eq(sl_valtype_name(SL_F32), "f32");
+    ck_assert_str_eq(sl_valtype_name(SL_F64), "f64");
+    ck_assert_str_eq(sl_valtype_name(SL_V128), "v128");
+    ck_assert_str_eq(sl_valtype_name(SL_FUNCREF), "funcref");
+    ck_assert_str_eq(sl_valtype_name(SL_EXTERNREF), "externref");
+    ck_assert_str_eq(sl_valtype_name(0x40), "?");
+    ck_assert_str_eq(sl_valtype_name(0), "?");
+}
+END_TEST
+
 Suite *
 sections_suite(void)
 {
@@ -1944,6 +1959,7 @@ sections_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("sections");
+    tcase_add_test(tc, test_valtype_name_names_every_type);
     tcase_add_loop_test(tc, test_sections_rejects_bad_section, 0, N_OF(section_cases));
     tcase_add_loop_test(tc, test_sections_accepts_every_elem_encoding, 0,
                         N_OF(elem_flag_modules));

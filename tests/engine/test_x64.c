@@ -864,6 +864,13 @@ static const enc_case_t enc_cases[] = {
     NONE(x64_int3, "cc", "int3"),
     NONE(x64_ud2, "0f 0b", "ud2"),
     NONE(x64_mfence, "0f ae f0", "mfence"),
+    NONE(x64_rep_movsb, "f3 a4", "rep movsb byte ptr [rdi], byte ptr [rsi]"),
+    NONE(x64_rep_stosq, "f3 48 ab", "rep stosq qword ptr [rdi], rax"),
+    RI(x64_sub_ri32, 8, X64_RSP, 0x12345678, "48 81 ec 78 56 34 12", "sub rsp, 0x12345678"),
+    /* the imm32 form where GNU as would pick imm8: what the prologue's patch needs */
+    RI(x64_sub_ri32, 8, X64_RSP, 0, "48 81 ec 00 00 00 00", "sub rsp, 0"),
+    RI(x64_sub_ri32, 8, X64_R12, 16, "49 81 ec 10 00 00 00", "sub r12, 0x10"),
+    RI(x64_sub_ri32, 4, X64_RAX, -1, "81 e8 ff ff ff ff", "sub eax, 0xffffffff"),
     /* SSE arithmetic, logic, compare, convert */
     XX(x64_addss_xx, XMM0, XMM1, "f3 0f 58 c1", "addss xmm0, xmm1"),
     XX(x64_addss_xx, XMM8, XMM15, "f3 45 0f 58 c7", "addss xmm8, xmm15"),
@@ -1800,7 +1807,7 @@ START_TEST(test_x64_table_covers_every_family_row)
         "x64_mov_mr", "x64_mov_mi", "x64_movzx_rm", "x64_movzx_rr", "x64_movsx_rm",
         "x64_movsx_rr", "x64_lea_rm", "x64_imul_rr", "x64_imul_rri", "x64_cdq_cqo",
         "x64_setcc_r", "x64_cmovcc_rr", "x64_jmp_r", "x64_jmp_m", "x64_call_r", "x64_call_m",
-        "x64_push_r", "x64_pop_r", "x64_nop",
+        "x64_push_r", "x64_pop_r", "x64_nop", "x64_sub_ri32",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         bool found = false;
@@ -2228,6 +2235,20 @@ END_TEST
 
 /* ---- the buffer ---- */
 
+/* jmp rel32 counts from the end of the instruction; the target is outside the buffer, so the
+ * row table (which emits at varying offsets) cannot hold it. */
+START_TEST(test_x64_jmp_rel32_counts_from_instruction_end)
+{
+    x64_buf_t b;
+    x64_buf_init(&b);
+    x64_jmp_rel32(&b, 0x100);
+    check_code("jmp rel32 forward", &b, 0, "e9 00 01 00 00", "jmp 0x105");
+    x64_jmp_rel32(&b, -10);
+    check_code("jmp rel32 back", &b, 5, "e9 f6 ff ff ff", "jmp 0");
+    x64_buf_fini(&b);
+}
+END_TEST
+
 START_TEST(test_x64_buffer_grows_past_initial_capacity)
 {
     x64_buf_t b;
@@ -2424,6 +2445,7 @@ x64_suite(void)
     tcase_add_checked_fixture(tc, capstone_open, capstone_close);
     tcase_add_loop_test(tc, test_x64_emitter_matches_table, 0, N_ENC_CASES);
     tcase_add_test(tc, test_x64_table_covers_every_family_row);
+    tcase_add_test(tc, test_x64_jmp_rel32_counts_from_instruction_end);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("sweeps");
