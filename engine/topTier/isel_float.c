@@ -1,0 +1,9 @@
+/* Instruction selection of f32 and f64 operations and conversions (isel_impl.h). */
+#include "isel_impl.h"
+
+bool
+isel_float(isel_t *s, ir_ref_t r)
+{
+    return isel_fail(s, SL_ENOTSUP, "the top tier does not compile %s yet",
+                     ir_op_name(ir_insn(s->f, r)->op));
+}
