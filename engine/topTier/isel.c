@@ -32,8 +32,8 @@ isel_fail(isel_t *s, int code, const char *fmt, ...)
     return false;
 }
 
-static bool
-check(isel_t *s)
+bool
+isel_check(isel_t *s)
 {
     if (s->m->status && !s->rc)
         isel_fail(s, s->m->status, "%s", s->m->status == SL_ELIMIT
@@ -47,7 +47,7 @@ isel_emit(isel_t *s, unsigned op, unsigned size)
 {
     minsn_t *i = s->rc ? NULL : mach_append(s->m, op, size);
     if (!i)
-        check(s);
+        isel_check(s);
     return i;
 }
 
@@ -68,7 +68,7 @@ isel_reg(isel_t *s, ir_ref_t r)
 {
     if (s->vreg[r] == MREG_NONE)
         s->vreg[r] = mach_vreg(s->m, (ir_type_t)ir_insn(s->f, r)->type);
-    check(s);
+    isel_check(s);
     return s->vreg[r];
 }
 
@@ -76,7 +76,7 @@ mreg_t
 isel_temp(isel_t *s, ir_type_t type)
 {
     mreg_t r = mach_vreg(s->m, type);
-    check(s);
+    isel_check(s);
     return r;
 }
 
@@ -129,7 +129,7 @@ select_const(isel_t *s, ir_ref_t r)
 {
     const ir_insn_t *i = ir_insn(s->f, r);
     mreg_t v = isel_reg(s, r);
-    if (!check(s))
+    if (!isel_check(s))
         return false;
     mvreg_t *vr = &s->m->vregs[v - MREG_VIRTUAL];
     if (i->op == IR_REF_NULL || mach_class_of((ir_type_t)i->type) == MC_GP) {
@@ -157,7 +157,7 @@ select_const(isel_t *s, ir_ref_t r)
         return true;
     }
     uint32_t k = mach_pool_add(s->m, bytes);
-    if (!check(s))
+    if (!isel_check(s))
         return false;
     vr->remat = REMAT_POOL;
     vr->remat_value = k;
@@ -298,7 +298,7 @@ select_value(isel_t *s, ir_ref_t r)
         x->o[0] = mop_reg(v);
         x->o[1] = mop_reg(isel_reg(s, b));
         x->o[2] = mop_reg(isel_reg(s, cond));
-        return check(s);
+        return isel_check(s);
     }
     /* the flags first: the copy after them (moves leave the flags alone) may then reuse a's
      * register when the comparison was a's last use */
@@ -313,7 +313,7 @@ select_value(isel_t *s, ir_ref_t r)
     c->n_opnds = 2;
     c->o[0] = mop_reg(v);
     c->o[1] = mop_reg(isel_reg(s, b));
-    return check(s);
+    return isel_check(s);
 }
 
 /* ---- integer arithmetic ---- */
@@ -353,7 +353,7 @@ multiply(isel_t *s, ir_ref_t r, unsigned size)
         i->o[0] = mop_reg(v);
         i->o[1] = mop_reg(isel_reg(s, a));
         i->o[2] = mop_imm(imm);
-        return check(s);
+        return isel_check(s);
     }
     return isel_move_in(s, v, a, size) &&
            isel_emit2(s, MI_IMUL, size, mop_reg(v), mop_reg(isel_reg(s, b)));
@@ -415,7 +415,7 @@ unary_to(isel_t *s, ir_ref_t r, unsigned op, unsigned size, unsigned aux)
     i->aux = aux;
     i->o[0] = mop_reg(isel_reg(s, r));
     i->o[1] = mop_reg(isel_reg(s, arg(s, r, 0)));
-    return check(s);
+    return isel_check(s);
 }
 
 static bool
@@ -512,9 +512,9 @@ edge(isel_t *s, const ir_succ_t *e, bool is_multi, medge_t *out, uint32_t *split
     *out = (medge_t){.block = s->mblock[e->block], .n_args = e->n_args, .args = args};
     *split = IR_NO_BLOCK;
     if (!is_multi || (s->in_src[e->block] == s->cur_block && s->in_same[e->block]))
-        return check(s);
+        return isel_check(s);
     *split = mach_block_new(s->m); /* filled after the terminator (select_block) */
-    return check(s);
+    return isel_check(s);
 }
 
 static bool
@@ -556,7 +556,7 @@ terminate(isel_t *s, ir_ref_t r, uint32_t mb)
                 i->use_xmm = X64_REGSET(0);
             else
                 i->use_gp = X64_REGSET(X64_RAX);
-            return check(s);
+            return isel_check(s);
         }
         int32_t at = 16;
         for (uint32_t k = 0; k < t->n_args; k++) {
@@ -608,7 +608,7 @@ terminate(isel_t *s, ir_ref_t r, uint32_t mb)
             return false;
         s->m->blocks[splits[k]].n_insns = s->m->n_insns - s->m->blocks[splits[k]].first;
     }
-    return check(s);
+    return isel_check(s);
 }
 
 /* ---- blocks ---- */
@@ -708,7 +708,7 @@ select_block(isel_t *s, uint32_t irb)
     while (end < s->m->n_insns && !(mach_op_flags(s->m->insns[end].op) & MF_TERM))
         end++;
     b->n_insns = end + 1 - b->first;
-    return check(s);
+    return isel_check(s);
 }
 
 /* ---- analyses before selection ---- */
@@ -905,9 +905,10 @@ isel_run(const ir_func_t *f, const isel_options_t *opts, arena_t *arena, mfunc_t
     s.in_src = arena_alloc_array(arena, nb, sizeof *s.in_src);
     s.in_same = arena_alloc_array(arena, nb, sizeof *s.in_same);
     s.loop_cost = arena_alloc_array(arena, nb, sizeof *s.loop_cost);
+    s.tuple = arena_alloc_array(arena, f->n_insns, sizeof *s.tuple);
     const ir_succ_t **first = arena_alloc_array(arena, nb, sizeof *first);
     if (!s.vreg || !s.n_uses || !s.user || !s.mblock || !s.n_in || !s.in_src || !s.in_same ||
-        !s.loop_cost || !first)
+        !s.loop_cost || !s.tuple || !first)
         return isel_fail(&s, arena->last_error ? arena->last_error : SL_ENOMEM,
                          "out of memory in the top tier"), s.rc;
     memset(s.vreg, 0xff, f->n_insns * sizeof *s.vreg);
@@ -921,7 +922,7 @@ isel_run(const ir_func_t *f, const isel_options_t *opts, arena_t *arena, mfunc_t
         if (!cfg_is_reachable(&s.cfg, b))
             continue;
         s.mblock[b] = mach_block_new(s.m);
-        if (!check(&s))
+        if (!isel_check(&s))
             return s.rc;
         s.m->blocks[s.mblock[b]].ir_block = b;
         s.m->blocks[s.mblock[b]].loop_depth = s.cfg.loop_depth[b];

@@ -23,12 +23,15 @@ typedef struct isel {
     uint32_t *n_in, *in_src;
     bool *in_same;
     uint32_t *loop_cost; /* per loop header: IR instructions in the loop, the poll's charge */
+    mreg_t **tuple;      /* per IR ref of a call with several results: their registers */
     cfg_t cfg;
     uint32_t cur_block; /* IR block being selected */
 } isel_t;
 
 /* Records the first error (SL_ENOTSUP with a message, or an allocation failure). */
 bool isel_fail(isel_t *s, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* False once there is an error (turning an allocation failure of the machine IR into one). */
+bool isel_check(isel_t *s);
 /* An instruction appended to the current block, NULL after a failure. */
 minsn_t *isel_emit(isel_t *s, unsigned op, unsigned size);
 bool isel_emit2(isel_t *s, unsigned op, unsigned size, mopnd_t a, mopnd_t b);

@@ -34,7 +34,8 @@ typedef struct pmove {
     uint32_t before;
     uint8_t order;
     uint32_t seq;
-    mreg_t vreg;
+    mreg_t vreg;     /* the value moved (its type sizes the move) */
+    mreg_t src_vreg; /* whose location src is: vreg, or a block argument into parameter vreg */
     loc_t src, dst;
 } pmove_t;
 
@@ -123,8 +124,8 @@ is_stored_at(resolver_t *rs, const interval_t *p, uint32_t pos)
 }
 
 static bool
-add_move(resolver_t *rs, uint32_t before, uint8_t order, mreg_t v, loc_t src, loc_t dst,
-         uint32_t pos)
+add_move(resolver_t *rs, uint32_t before, uint8_t order, mreg_t v, mreg_t src_v, loc_t src,
+         loc_t dst, uint32_t pos)
 {
     if (dst.kind == LOC_NONE || dst.kind == LOC_REMAT || loc_equal(src, dst))
         return true;
@@ -134,7 +135,7 @@ add_move(resolver_t *rs, uint32_t before, uint8_t order, mreg_t v, loc_t src, lo
         return true;
     if (!grow(rs, (void **)&rs->moves, &rs->cap_moves, rs->n_moves + 1, sizeof *rs->moves))
         return false;
-    rs->moves[rs->n_moves] = (pmove_t){before, order, rs->n_moves, v, src, dst};
+    rs->moves[rs->n_moves] = (pmove_t){before, order, rs->n_moves, v, src_v, src, dst};
     rs->n_moves++;
     return true;
 }
@@ -157,7 +158,8 @@ split_moves(resolver_t *rs)
                 continue;
             if (!interval_covers(c, at - 1) || !interval_covers(n, at))
                 continue;
-            if (!add_move(rs, at / 2, AT_SPLIT, p->vreg, loc_of(rs, c), loc_of(rs, n), at))
+            if (!add_move(rs, at / 2, AT_SPLIT, p->vreg, p->vreg, loc_of(rs, c), loc_of(rs, n),
+                          at))
                 return false;
         }
     }
@@ -180,7 +182,7 @@ def_stores(resolver_t *rs)
         if (!grow(rs, (void **)&rs->moves, &rs->cap_moves, rs->n_moves + 1, sizeof *rs->moves))
             return false;
         rs->moves[rs->n_moves] = (pmove_t){p->last_def / 2 + 1, AT_AFTER_DEF, rs->n_moves,
-                                           p->vreg, loc_of(rs, c), slot};
+                                           p->vreg, p->vreg, loc_of(rs, c), slot};
         rs->n_moves++;
     }
     return true;
@@ -218,8 +220,9 @@ edge_moves(resolver_t *rs)
             uint32_t at = order == AT_BLOCK_END ? end : start;
             for (uint32_t k = lv->livein_start[s]; k < lv->livein_start[s + 1]; k++) {
                 interval_t *p = parent_of(rs, lv->livein[k]);
-                if (!add_move(rs, before, order, p->vreg, loc_of(rs, interval_at(p, end)),
-                              loc_of(rs, interval_at(p, start)), at))
+                if (!add_move(rs, before, order, p->vreg, p->vreg,
+                              loc_of(rs, interval_at(p, end)), loc_of(rs, interval_at(p, start)),
+                              at))
                     return false;
             }
             for (uint32_t a = 0; a < edge->n_args; a++) {
@@ -227,7 +230,8 @@ edge_moves(resolver_t *rs)
                 if (!param->is_read)
                     continue;
                 interval_t *arg = parent_of(rs, edge->args[a]);
-                if (!add_move(rs, before, order, param->vreg, loc_of(rs, interval_at(arg, end)),
+                if (!add_move(rs, before, order, param->vreg, arg->vreg,
+                              loc_of(rs, interval_at(arg, end)),
                               loc_of(rs, interval_at(param, start + 1)), at))
                     return false;
             }
@@ -295,7 +299,7 @@ emit_remat(resolver_t *rs, const mvreg_t *vr, mreg_t to)
 static bool
 needs_scratch(const resolver_t *rs, const pmove_t *mv)
 {
-    const mvreg_t *vr = &rs->m->vregs[mv->vreg - MREG_VIRTUAL];
+    const mvreg_t *vr = &rs->m->vregs[mv->src_vreg - MREG_VIRTUAL];
     if (mv->dst.kind != LOC_SLOT)
         return false;
     if (mv->src.kind == LOC_SLOT)
@@ -307,9 +311,11 @@ needs_scratch(const resolver_t *rs, const pmove_t *mv)
 /* One move, physical and final: a register, slot or constant into a register or slot. A cycle's
  * value comes from `scratch_src` instead of its source. */
 static bool
-emit_move(resolver_t *rs, mreg_t vreg, loc_t src, loc_t dst, mreg_t scratch_src)
+emit_move(resolver_t *rs, const pmove_t *mv, mreg_t scratch_src)
 {
-    const mvreg_t *vr = &rs->m->vregs[vreg - MREG_VIRTUAL];
+    const mvreg_t *vr = &rs->m->vregs[mv->vreg - MREG_VIRTUAL];
+    const mvreg_t *from = &rs->m->vregs[mv->src_vreg - MREG_VIRTUAL];
+    loc_t src = mv->src, dst = mv->dst;
     unsigned cls = vr->cls;
     unsigned size = vr->type == IR_T_V128 ? 16 : 8;
     mreg_t scratch = cls == MC_GP ? X64_R11 : MREG_XMM(15);
@@ -328,10 +334,10 @@ emit_move(resolver_t *rs, mreg_t vreg, loc_t src, loc_t dst, mreg_t scratch_src)
                emit2(rs, MI_STORE, size, to, mop_reg(scratch));
     case LOC_REMAT:
         if (dst.kind == LOC_REG)
-            return emit_remat(rs, vr, to.reg);
-        if (vr->remat == REMAT_IMM && vr->remat_value == (int32_t)vr->remat_value)
-            return emit2(rs, MI_STORE, 8, to, mop_imm(vr->remat_value));
-        return emit_remat(rs, vr, scratch) && emit2(rs, MI_STORE, size, to, mop_reg(scratch));
+            return emit_remat(rs, from, to.reg);
+        if (from->remat == REMAT_IMM && from->remat_value == (int32_t)from->remat_value)
+            return emit2(rs, MI_STORE, 8, to, mop_imm(from->remat_value));
+        return emit_remat(rs, from, scratch) && emit2(rs, MI_STORE, size, to, mop_reg(scratch));
     default: return fail(rs, SL_ELIMIT, "register allocation: a value without a location");
     }
 }
@@ -368,8 +374,7 @@ emit_parallel(resolver_t *rs, pmove_t *mv, uint32_t n)
             if (is_blocked)
                 continue;
             mreg_t scratch = cls == MC_GP ? X64_R11 : MREG_XMM(15);
-            if (!emit_move(rs, mv[k].vreg, mv[k].src, mv[k].dst,
-                           state[k] == 1 ? scratch : MREG_NONE))
+            if (!emit_move(rs, &mv[k], state[k] == 1 ? scratch : MREG_NONE))
                 return false;
             state[k] = 2;
             left--;

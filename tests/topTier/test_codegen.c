@@ -34,15 +34,38 @@ instantiate_on(sl_engine_t *e, sl_store_t *s, const char *wat, sl_module_t **mod
     return inst;
 }
 
-/* Both tiers' instances of `wat`; the top tier must have compiled every function. */
+/* The host function modules may import as env.mix: (i64, i64) -> i64, a value no tier could
+ * guess, so arguments and results must really pass. */
+static int
+host_mix(void *env, const sl_value_t *args, sl_value_t *results)
+{
+    uint64_t a = (uint64_t)args[0].of.i64, b = (uint64_t)args[1].of.i64;
+    results[0] = (sl_value_t){.type = SL_I64, .of.i64 = (int64_t)(a * 31 + (b ^ 0x5555))};
+    return 0;
+}
+
+/* Both tiers' instances of `wat` (given env.mix when it imports something); the top tier must
+ * have compiled every function. */
 static void
 tiers_open(tiers_t *t, const char *wat)
 {
+    static const uint8_t ii[2] = {SL_I64, SL_I64}, i[1] = {SL_I64};
     for (int k = 0; k < 2; k++) {
         sl_engine_options_t o = {.tier = k ? SL_TIER_TOP : SL_TIER_BASELINE};
         ck_assert_int_eq(sl_engine_new(&o, &t->engine[k]), 0);
         ck_assert_int_eq(sl_store_new(t->engine[k], &t->store[k]), 0);
-        t->inst[k] = instantiate_on(t->engine[k], t->store[k], wat, &t->module[k]);
+        sl_error_t err;
+        sl_module_t *m = compile_wat(t->engine[k], wat, &err);
+        ck_assert_msg(m != NULL, "compile: %s", err.message);
+        sl_extern_t host = {.kind = SL_EXTERN_FUNC};
+        ck_assert_int_eq(sl_func_new_host(t->store[k], ii, 2, i, 1, host_mix, NULL, &host.of.func),
+                         0);
+        size_t n_imports = sl_module_n_imports(m);
+        ck_assert_uint_le(n_imports, 1);
+        ck_assert_msg(sl_instance_new(t->store[k], m, &host, n_imports, &t->inst[k], &err, NULL) ==
+                          0,
+                      "instantiate: %s", err.message);
+        t->module[k] = m;
     }
     sl_module_stats_t st;
     sl_module_stats(t->module[1], &st);
@@ -286,6 +309,68 @@ START_TEST(test_codegen_control_flow_matches_the_baseline)
 }
 END_TEST
 
+START_TEST(test_codegen_calls_and_memory_match_the_baseline)
+{
+    tiers_t t;
+    tiers_open(&t,
+        "(module"
+        " (import \"env\" \"mix\" (func $mix (param i64 i64) (result i64)))"
+        " (memory 1)"
+        " (global $g (mut i64) (i64.const 5)) (global $h (mut i32) (i32.const 0))"
+        " (table 4 funcref) (elem (i32.const 0) $sq $neg $wide)"
+        " (type $ii (func (param i32) (result i32)))"
+        " (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))"
+        " (func $neg (param i32) (result i32) (i32.sub (i32.const 0) (local.get 0)))"
+        " (func $wide (param i64) (result i64) (i64.add (local.get 0) (local.get 0)))"
+        " (func $three (param i32 i64) (result i64 i32 i64)"
+        "  (i64.extend_i32_s (local.get 0)) (i32.wrap_i64 (local.get 1))"
+        "  (i64.mul (local.get 1) (i64.const 3)))"
+        /* values live across every kind of call: callee-saved registers or spills */
+        " (func (export \"calls\") (param i32 i64) (result i64)"
+        "  (local i32 i64 i64 i32 i64)"
+        "  (local.set 2 (i32.add (local.get 0) (i32.const 1)))"
+        "  (local.set 3 (i64.mul (local.get 1) (i64.const 3)))"
+        "  (local.set 4 (i64.extend_i32_u (call $sq (local.get 0))))"
+        "  (local.set 4 (i64.add (local.get 4) (call $mix (local.get 1) (local.get 3))))"
+        "  (local.set 5 (call_indirect (type $ii) (local.get 2)"
+        "   (i32.and (local.get 0) (i32.const 1))))"
+        "  (call $three (local.get 2) (local.get 4))"
+        "  (local.set 6) (i64.extend_i32_u) (i64.add) (local.get 6) (i64.add)"
+        "  (i64.add (local.get 3)) (i64.add (local.get 4))"
+        "  (i64.add (i64.extend_i32_s (local.get 5))) (i64.add (local.get 1))"
+        "  (i64.add (i64.extend_i32_u (local.get 2))))"
+        /* a table slot of the wrong type, an empty one, one past the end */
+        " (func (export \"indirect\") (param i32) (result i32)"
+        "  (call_indirect (type $ii) (i32.const 6) (i32.and (local.get 0) (i32.const 7))))"
+        " (func (export \"memory\") (param i32 i64) (result i64 i32 i32 i64 i64 i32)"
+        "  (i64.store offset=8 (i32.and (local.get 0) (i32.const 0xfff0)) (local.get 1))"
+        "  (i32.store8 (i32.const 3) (i32.wrap_i64 (local.get 1)))"
+        "  (i64.load offset=8 (i32.and (local.get 0) (i32.const 0xfff0)))"
+        "  (i32.load8_s offset=9 (i32.and (local.get 0) (i32.const 0xfff0)))"
+        "  (i32.load16_u offset=10 (i32.and (local.get 0) (i32.const 0xfff0)))"
+        "  (i64.load32_s offset=12 (i32.and (local.get 0) (i32.const 0xfff0)))"
+        "  (i64.load16_s (i32.const 2))"
+        "  (i32.load (local.get 0)))" /* out of bounds for large addresses */
+        " (func (export \"store_oob\") (param i32 i64)"
+        "  (i64.store16 offset=65534 (local.get 0) (local.get 1)))"
+        " (func (export \"globals\") (param i64 i32) (result i64 i32)"
+        "  (global.set $g (i64.add (global.get $g) (local.get 0)))"
+        "  (global.set $h (i32.xor (global.get $h) (local.get 1)))"
+        "  (global.get $g) (global.get $h))"
+        " (func (export \"grow\") (param i32) (result i32 i32)"
+        "  (memory.grow (i32.and (local.get 0) (i32.const 1))) (memory.size))"
+        " (func $fib (export \"fib\") (param i32) (result i32)"
+        "  (local.set 0 (i32.and (local.get 0) (i32.const 15)))"
+        "  (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))"
+        "   (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))"
+        "    (call $fib (i32.sub (local.get 0) (i32.const 2)))))))"
+        " (func $deep (export \"deep\") (param i32) (result i32)"
+        "  (i32.add (call $deep (i32.add (local.get 0) (i32.const 1))) (i32.const 1))))");
+    ck_assert_uint_gt(compare_exports(&t, 40), 0);
+    tiers_close(&t);
+}
+END_TEST
+
 static void *
 interrupt_later(void *arg)
 {
@@ -380,6 +465,7 @@ codegen_suite(void)
     TCase *tc = tcase_create("differential");
     tcase_add_test(tc, test_codegen_integer_ops_match_the_baseline);
     tcase_add_test(tc, test_codegen_control_flow_matches_the_baseline);
+    tcase_add_test(tc, test_codegen_calls_and_memory_match_the_baseline);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     tc = tcase_create("runtime");
