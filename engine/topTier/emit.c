@@ -12,14 +12,14 @@
 enum { BR_TABLE_CHAIN_MAX = 4 };
 
 void
-emit_out_init(emit_out_t *out)
+emitter_out_init(emit_out_t *out)
 {
     memset(out, 0, sizeof *out);
     x64_buf_init(&out->buf);
 }
 
 void
-emit_out_fini(emit_out_t *out)
+emitter_out_fini(emit_out_t *out)
 {
     x64_buf_fini(&out->buf);
     free(out->relocs);
@@ -28,7 +28,7 @@ emit_out_fini(emit_out_t *out)
 }
 
 bool
-emit_fail(emitter_t *e, int code, const char *what)
+emitter_fail(emitter_t *e, int code, const char *what)
 {
     (void)what;
     if (!e->rc)
@@ -41,13 +41,13 @@ grow(emitter_t *e, void **p, uint32_t *cap, uint32_t need, size_t size)
 {
     size_t c = *cap;
     if (vec_grow(p, &c, need, size, VEC_NO_LIMIT) != 0)
-        return emit_fail(e, SL_ENOMEM, "out of memory");
+        return emitter_fail(e, SL_ENOMEM, "out of memory");
     *cap = (uint32_t)c;
     return true;
 }
 
 x64_label_t *
-emit_trap_label(emitter_t *e, int trap)
+emitter_trap_label(emitter_t *e, int trap)
 {
     if (!e->is_trap_used[trap]) {
         x64_label_init(&e->traps[trap]);
@@ -57,13 +57,13 @@ emit_trap_label(emitter_t *e, int trap)
 }
 
 bool
-emit_trap_site(emitter_t *e)
+emitter_trap_site(emitter_t *e)
 {
     emit_out_t *o = e->out;
     if (!grow(e, (void **)&o->sites, &o->cap_sites, o->n_sites + 1, sizeof *o->sites))
         return false;
     o->sites[o->n_sites++] = (trap_site_t){.pc = (uint32_t)x64_buf_offset(e->b)};
-    emit_trap_label(e, SL_TRAP_MEMORY_OOB);
+    emitter_trap_label(e, SL_TRAP_MEMORY_OOB);
     return true;
 }
 
@@ -300,15 +300,15 @@ call_indirect(emitter_t *e, const minsn_t *i)
     x64_mov_rm(b, 8, SCRATCH, x64_mem(X64_R14, VMCTX_TABLES));
     x64_mov_rm(b, 8, SCRATCH, x64_mem(SCRATCH, 8 * (int32_t)i->aux2));
     x64_cmp_rm(b, 4, index, x64_mem(SCRATCH, TABLE_SIZE));
-    x64_jcc_label(b, X64_CC_AE, emit_trap_label(e, SL_TRAP_UNDEFINED_ELEMENT));
+    x64_jcc_label(b, X64_CC_AE, emitter_trap_label(e, SL_TRAP_UNDEFINED_ELEMENT));
     x64_mov_rm(b, 8, SCRATCH, x64_mem(SCRATCH, TABLE_ELEMS));
     x64_mov_rm(b, 8, X64_RAX, x64_mem_index(SCRATCH, index, 8, 0));
     x64_test_rr(b, 8, X64_RAX, X64_RAX);
-    x64_jcc_label(b, X64_CC_E, emit_trap_label(e, SL_TRAP_UNINITIALIZED_ELEMENT));
+    x64_jcc_label(b, X64_CC_E, emitter_trap_label(e, SL_TRAP_UNINITIALIZED_ELEMENT));
     x64_mov_rm(b, 8, SCRATCH, x64_mem(X64_R14, VMCTX_TYPE_IDS));
     x64_mov_rm(b, 4, SCRATCH, x64_mem(SCRATCH, 4 * (int32_t)i->aux));
     x64_cmp_rm(b, 4, SCRATCH, x64_mem(X64_RAX, FUNC_TYPE_ID));
-    x64_jcc_label(b, X64_CC_NE, emit_trap_label(e, SL_TRAP_INDIRECT_CALL_MISMATCH));
+    x64_jcc_label(b, X64_CC_NE, emitter_trap_label(e, SL_TRAP_INDIRECT_CALL_MISMATCH));
     call_funcref_in_rax(e);
 }
 
@@ -336,9 +336,9 @@ emit_insn(emitter_t *e, const minsn_t *i, const minsn_t *prev)
     case MI_JCC: branch(e, (x64_cc_t)i->cc, mb->succs[0].block, mb->succs[1].block); return true;
     case MI_BR_TABLE: branch_table(e, i); return true;
     case MI_RET: epilogue(e); return true;
-    case MI_TRAP: x64_jmp_label(b, emit_trap_label(e, (int)i->aux)); return true;
+    case MI_TRAP: x64_jmp_label(b, emitter_trap_label(e, (int)i->aux)); return true;
     case MI_TRAPCC:
-        x64_jcc_label(b, (x64_cc_t)i->cc, emit_trap_label(e, (int)i->aux));
+        x64_jcc_label(b, (x64_cc_t)i->cc, emitter_trap_label(e, (int)i->aux));
         return true;
     case MI_STACK_CHECK: return stack_check(e, i);
     case MI_POLL: /* right after the entry's stack check, the budget alone */
@@ -349,7 +349,7 @@ emit_insn(emitter_t *e, const minsn_t *i, const minsn_t *prev)
     case MI_CALL_REF: call_funcref_in_rax(e); return true;
     case MI_CALL_INDIRECT: call_indirect(e, i); return true;
     case MI_CALL_BUILTIN: x64_call_m(b, x64_mem(X64_R14, VMCTX_BUILTIN(i->aux))); return true;
-    default: return emit_op(e, i);
+    default: return emitter_op(e, i);
     }
 }
 
@@ -361,7 +361,7 @@ compare_sites(const void *a, const void *b)
 }
 
 int
-emit_run(const mfunc_t *m, const emit_options_t *opts, emit_out_t *out, sl_error_t *err)
+emitter_run(const mfunc_t *m, const emit_options_t *opts, emit_out_t *out, sl_error_t *err)
 {
     emitter_t e = {.m = m, .opts = opts, .out = out, .b = &out->buf};
     out->buf.len = 0;

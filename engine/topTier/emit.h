@@ -38,9 +38,9 @@ typedef struct emit_options {
     bool has_avx;
 } emit_options_t;
 
-void emit_out_init(emit_out_t *out);
-void emit_out_fini(emit_out_t *out);
+void emitter_out_init(emit_out_t *out);
+void emitter_out_fini(emit_out_t *out);
 
-int emit_run(const mfunc_t *m, const emit_options_t *opts, emit_out_t *out, sl_error_t *err);
+int emitter_run(const mfunc_t *m, const emit_options_t *opts, emit_out_t *out, sl_error_t *err);
 
 #endif

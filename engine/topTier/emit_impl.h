@@ -35,11 +35,11 @@ typedef struct emitter {
     uint32_t block; /* being emitted */
 } emitter_t;
 
-bool emit_fail(emitter_t *e, int code, const char *what);
+bool emitter_fail(emitter_t *e, int code, const char *what);
 /* The stub raising `trap` (emitted after the body), created on first use. */
-x64_label_t *emit_trap_label(emitter_t *e, int trap);
+x64_label_t *emitter_trap_label(emitter_t *e, int trap);
 /* Records the next instruction as a linear-memory access site. */
-bool emit_trap_site(emitter_t *e);
+bool emitter_trap_site(emitter_t *e);
 
 static inline x64_reg_t
 gp(const mopnd_t *o)
@@ -69,6 +69,8 @@ mem(const mopnd_t *o)
 }
 
 /* emit_ops.c: one instruction that is neither control, a call nor a check. */
-bool emit_op(emitter_t *e, const minsn_t *i);
+bool emitter_op(emitter_t *e, const minsn_t *i);
+/* emit_float.c: the scalar float and conversion instructions (emitter_op's). */
+bool emitter_float(emitter_t *e, const minsn_t *i);
 
 #endif

@@ -31,7 +31,7 @@ alu(emitter_t *e, const minsn_t *i)
     case MO_REG: op->rr(e->b, i->size, gp(&i->o[0]), gp(src)); return true;
     case MO_IMM: op->ri(e->b, i->size, gp(&i->o[0]), (int32_t)src->imm); return true;
     case MO_MEM: op->rm(e->b, i->size, gp(&i->o[0]), mem(src)); return true;
-    default: return emit_fail(e, SL_ELIMIT, "bad operand");
+    default: return emitter_fail(e, SL_ELIMIT, "bad operand");
     }
 }
 
@@ -57,7 +57,7 @@ move(emitter_t *e, const minsn_t *i)
     case MO_REG: x64_mov_rr(b, size, gp(dst), gp(src)); return true;
     case MO_IMM: x64_mov_ri(b, size, gp(dst), size == 4 ? (int64_t)(uint32_t)src->imm : src->imm); return true;
     case MO_MEM: x64_mov_rm(b, size, gp(dst), mem(src)); return true;
-    default: return emit_fail(e, SL_ELIMIT, "bad operand");
+    default: return emitter_fail(e, SL_ELIMIT, "bad operand");
     }
 }
 
@@ -67,7 +67,7 @@ load(emitter_t *e, const minsn_t *i)
     x64_buf_t *b = e->b;
     const mopnd_t *dst = &i->o[0];
     x64_mem_t src = mem(&i->o[1]);
-    if ((i->flags & MIF_TRAP_SITE) && !emit_trap_site(e))
+    if ((i->flags & MIF_TRAP_SITE) && !emitter_trap_site(e))
         return false;
     if (is_xmm_opnd(dst)) {
         if (i->size == 4)
@@ -95,7 +95,7 @@ store(emitter_t *e, const minsn_t *i)
     x64_buf_t *b = e->b;
     x64_mem_t dst = mem(&i->o[0]);
     const mopnd_t *src = &i->o[1];
-    if ((i->flags & MIF_TRAP_SITE) && !emit_trap_site(e))
+    if ((i->flags & MIF_TRAP_SITE) && !emitter_trap_site(e))
         return false;
     if (src->kind == MO_IMM) {
         x64_mov_mi(b, i->size, dst, (int32_t)src->imm);
@@ -155,7 +155,7 @@ divide(emitter_t *e, const minsn_t *i)
     unsigned size = i->size;
     x64_reg_t d = gp(&i->o[0]);
     x64_test_rr(b, size, d, d);
-    x64_jcc_label(b, X64_CC_E, emit_trap_label(e, SL_TRAP_DIV_ZERO));
+    x64_jcc_label(b, X64_CC_E, emitter_trap_label(e, SL_TRAP_DIV_ZERO));
     if (!(i->aux & DIV_SIGNED)) {
         x64_xor_rr(b, 4, X64_RDX, X64_RDX);
         x64_div_r(b, size, d);
@@ -171,11 +171,11 @@ divide(emitter_t *e, const minsn_t *i)
         x64_jmp_label(b, &done);
     } else if (size == 4) {
         x64_cmp_ri(b, 4, X64_RAX, INT32_MIN);
-        x64_jcc_label(b, X64_CC_E, emit_trap_label(e, SL_TRAP_INT_OVERFLOW));
+        x64_jcc_label(b, X64_CC_E, emitter_trap_label(e, SL_TRAP_INT_OVERFLOW));
     } else {
         x64_mov_ri(b, 8, SCRATCH, INT64_MIN);
         x64_cmp_rr(b, 8, X64_RAX, SCRATCH);
-        x64_jcc_label(b, X64_CC_E, emit_trap_label(e, SL_TRAP_INT_OVERFLOW));
+        x64_jcc_label(b, X64_CC_E, emitter_trap_label(e, SL_TRAP_INT_OVERFLOW));
     }
     x64_label_bind(b, &normal);
     x64_cdq_cqo(b, size);
@@ -196,7 +196,7 @@ static const shift_cl_fn shift_cl[] = {
 };
 
 bool
-emit_op(emitter_t *e, const minsn_t *i)
+emitter_op(emitter_t *e, const minsn_t *i)
 {
     x64_buf_t *b = e->b;
     switch (i->op) {
@@ -257,6 +257,6 @@ emit_op(emitter_t *e, const minsn_t *i)
         x64_label_bind(b, &keep);
         return true;
     }
-    default: return emit_fail(e, SL_ENOTSUP, "no emitter");
+    default: return emitter_float(e, i);
     }
 }

@@ -50,6 +50,12 @@ enum { MF_TERM = 1, MF_CALL = 2, MF_MOVE = 4, MF_PURE = 8 };
 
 /* DIV's aux bits. */
 enum { DIV_SIGNED = 1, DIV_REM = 2 };
+/* FTOI's aux: the kind, and FTOI_F64 for an f64 source. ITOF's aux: signedness and the
+ * integer's size. */
+enum { FTOI_S, FTOI_U, FTOI_SAT_S, FTOI_SAT_U, FTOI_F64 = 8 };
+enum { ITOF_SIGNED = 1, ITOF_64 = 2 };
+/* FROUND's modes (roundss/roundsd imm8). */
+enum { ROUND_NEAREST = 0, ROUND_FLOOR = 1, ROUND_CEIL = 2, ROUND_TRUNC = 3 };
 
 const char *mach_op_name(unsigned op);
 const char *mach_op_roles(unsigned op); /* one letter per operand, mach_ops.def */

@@ -24,7 +24,7 @@ toptier_new(const sl_limits_t *limits, bool has_avx, toptier_t **out)
     if (!t)
         return SL_ENOMEM;
     t->has_avx = has_avx;
-    emit_out_init(&t->out);
+    emitter_out_init(&t->out);
     int rc = body_validator_new(limits, &t->validator);
     if (rc) {
         toptier_free(t);
@@ -40,7 +40,7 @@ toptier_free(toptier_t *t)
     if (!t)
         return;
     body_validator_free(t->validator);
-    emit_out_fini(&t->out);
+    emitter_out_fini(&t->out);
     free(t);
 }
 
@@ -72,7 +72,7 @@ toptier_compile(toptier_t *t, const sl_module_t *m, uint32_t func_index, compile
     if (!rc) {
         emit_options_t eo = {.defined_index = func_index - m->n_imported_funcs,
                              .has_avx = t->has_avx};
-        rc = emit_run(mach, &eo, &t->out, err);
+        rc = emitter_run(mach, &eo, &t->out, err);
     }
     arena_fini(&arena);
     if (rc) {
