@@ -158,7 +158,8 @@ trunc_i64_s(emitter_t *e, bool is_f64, x64_reg_t r, x64_xreg_t x)
 
 /* The u64 truncations: below 2^63 (or NaN) a signed conversion, out of range when negative;
  * from 2^63 on (at `big`), a signed conversion of x - 2^63 (exact) in the temporary, with the
- * top bit set back. Leaves the flags of `test r, r` and 2^63 in SCRATCH_X. */
+ * top bit set back. This is the first part; it leaves the flags of `test r, r` and 2^63 in
+ * SCRATCH_X. */
 static void
 trunc_u64_first(emitter_t *e, bool is_f64, x64_reg_t r, x64_xreg_t x, x64_label_t *big)
 {
@@ -169,17 +170,10 @@ trunc_u64_first(emitter_t *e, bool is_f64, x64_reg_t r, x64_xreg_t x, x64_label_
     x64_test_rr(e->b, 8, r, r);
 }
 
+/* i64.trunc_*_u traps out of range; spec: trunc_sat_u to i64 gives 0 below the range and for
+ * NaN, UINT64_MAX above it (where the second conversion gives the indefinite value, negative). */
 static void
-trunc_u64_big(emitter_t *e, bool is_f64, x64_reg_t r, x64_xreg_t x, x64_xreg_t tmp)
-{
-    x64_movaps_xx(e->b, tmp, x);
-    sse_sub.xx[is_f64](e->b, tmp, SCRATCH_X);
-    cvtt(e, is_f64, 8, r, tmp);
-    x64_test_rr(e->b, 8, r, r);
-}
-
-static void
-trunc_i64_u(emitter_t *e, bool is_f64, x64_reg_t r, x64_xreg_t x, x64_xreg_t tmp)
+trunc_u64(emitter_t *e, bool is_f64, bool is_sat, x64_reg_t r, x64_xreg_t x, x64_xreg_t tmp)
 {
     x64_buf_t *b = e->b;
     x64_label_t big, done;
@@ -187,10 +181,23 @@ trunc_i64_u(emitter_t *e, bool is_f64, x64_reg_t r, x64_xreg_t x, x64_xreg_t tmp
     x64_label_init(&done);
     trunc_u64_first(e, is_f64, r, x, &big);
     x64_jcc_label(b, X64_CC_NS, &done);
-    trap_nan_or_overflow(e, is_f64, x);
+    if (is_sat) {
+        x64_xor_rr(b, 4, r, r);
+        x64_jmp_label(b, &done);
+    } else {
+        trap_nan_or_overflow(e, is_f64, x);
+    }
     x64_label_bind(b, &big);
-    trunc_u64_big(e, is_f64, r, x, tmp);
-    x64_jcc_label(b, X64_CC_S, emitter_trap_label(e, SL_TRAP_INT_OVERFLOW));
+    x64_movaps_xx(b, tmp, x);
+    sse_sub.xx[is_f64](b, tmp, SCRATCH_X);
+    cvtt(e, is_f64, 8, r, tmp);
+    x64_test_rr(b, 8, r, r);
+    if (is_sat) {
+        x64_mov_ri(b, 8, SCRATCH, -1);
+        x64_cmovcc_rr(b, 8, X64_CC_S, r, SCRATCH);
+    } else {
+        x64_jcc_label(b, X64_CC_S, emitter_trap_label(e, SL_TRAP_INT_OVERFLOW));
+    }
     x64_mov_ri(b, 8, SCRATCH, INT64_MIN);
     x64_or_rr(b, 8, r, SCRATCH);
     x64_label_bind(b, &done);
@@ -236,28 +243,6 @@ trunc_sat_u32(emitter_t *e, bool is_f64, x64_reg_t r, x64_xreg_t x)
     x64_label_bind(b, &done);
 }
 
-/* spec: trunc_sat_u to i64: 0 below the range and for NaN, UINT64_MAX above it (where the
- * second conversion gives the indefinite value, negative). */
-static void
-trunc_sat_u64(emitter_t *e, bool is_f64, x64_reg_t r, x64_xreg_t x, x64_xreg_t tmp)
-{
-    x64_buf_t *b = e->b;
-    x64_label_t big, done;
-    x64_label_init(&big);
-    x64_label_init(&done);
-    trunc_u64_first(e, is_f64, r, x, &big);
-    x64_jcc_label(b, X64_CC_NS, &done);
-    x64_xor_rr(b, 4, r, r);
-    x64_jmp_label(b, &done);
-    x64_label_bind(b, &big);
-    trunc_u64_big(e, is_f64, r, x, tmp);
-    x64_mov_ri(b, 8, SCRATCH, -1);
-    x64_cmovcc_rr(b, 8, X64_CC_S, r, SCRATCH);
-    x64_mov_ri(b, 8, SCRATCH, INT64_MIN);
-    x64_or_rr(b, 8, r, SCRATCH);
-    x64_label_bind(b, &done);
-}
-
 static void
 float_to_int(emitter_t *e, const minsn_t *i)
 {
@@ -277,14 +262,14 @@ float_to_int(emitter_t *e, const minsn_t *i)
         if (size == 4)
             trunc_i32(e, is_f64, false, r, x);
         else
-            trunc_i64_u(e, is_f64, r, x, tmp);
+            trunc_u64(e, is_f64, false, r, x, tmp);
         break;
     case FTOI_SAT_S: trunc_sat_s(e, is_f64, size, r, x); break;
     default:
         if (size == 4)
             trunc_sat_u32(e, is_f64, r, x);
         else
-            trunc_sat_u64(e, is_f64, r, x, tmp);
+            trunc_u64(e, is_f64, true, r, x, tmp);
         break;
     }
 }

@@ -3,36 +3,45 @@
  * computed with 32-bit instructions, which zero the upper half as the IR's contract wants. */
 #include "emit_impl.h"
 
-typedef void (*alu_rr_fn)(x64_buf_t *, unsigned, x64_reg_t, x64_reg_t);
-typedef void (*alu_ri_fn)(x64_buf_t *, unsigned, x64_reg_t, int32_t);
-typedef void (*alu_rm_fn)(x64_buf_t *, unsigned, x64_reg_t, x64_mem_t);
-
-typedef struct alu {
-    alu_rr_fn rr;
-    alu_ri_fn ri;
-    alu_rm_fn rm;
-} alu_t;
-
-static const alu_t alus[] = {
-    [MI_ADD] = {x64_add_rr, x64_add_ri, x64_add_rm},
-    [MI_SUB] = {x64_sub_rr, x64_sub_ri, x64_sub_rm},
-    [MI_AND] = {x64_and_rr, x64_and_ri, x64_and_rm},
-    [MI_OR] = {x64_or_rr, x64_or_ri, x64_or_rm},
-    [MI_XOR] = {x64_xor_rr, x64_xor_ri, x64_xor_rm},
-    [MI_CMP] = {x64_cmp_rr, x64_cmp_ri, x64_cmp_rm},
-};
-
+/* add, sub, and, or, xor and cmp: a register, immediate or memory source. */
 static bool
 alu(emitter_t *e, const minsn_t *i)
 {
-    const alu_t *op = &alus[i->op];
+    x64_buf_t *b = e->b;
+    x64_reg_t dst = gp(&i->o[0]);
     const mopnd_t *src = &i->o[1];
-    switch (src->kind) {
-    case MO_REG: op->rr(e->b, i->size, gp(&i->o[0]), gp(src)); return true;
-    case MO_IMM: op->ri(e->b, i->size, gp(&i->o[0]), (int32_t)src->imm); return true;
-    case MO_MEM: op->rm(e->b, i->size, gp(&i->o[0]), mem(src)); return true;
-    default: return emitter_fail(e, SL_ELIMIT, "bad operand");
+    if (src->kind == MO_IMM) {
+        int32_t imm = (int32_t)src->imm;
+        switch (i->op) {
+        case MI_ADD: x64_add_ri(b, i->size, dst, imm); break;
+        case MI_SUB: x64_sub_ri(b, i->size, dst, imm); break;
+        case MI_AND: x64_and_ri(b, i->size, dst, imm); break;
+        case MI_OR: x64_or_ri(b, i->size, dst, imm); break;
+        case MI_XOR: x64_xor_ri(b, i->size, dst, imm); break;
+        default: x64_cmp_ri(b, i->size, dst, imm); break;
+        }
+    } else if (src->kind == MO_MEM) {
+        x64_mem_t m = mem(src);
+        switch (i->op) {
+        case MI_ADD: x64_add_rm(b, i->size, dst, m); break;
+        case MI_SUB: x64_sub_rm(b, i->size, dst, m); break;
+        case MI_AND: x64_and_rm(b, i->size, dst, m); break;
+        case MI_OR: x64_or_rm(b, i->size, dst, m); break;
+        case MI_XOR: x64_xor_rm(b, i->size, dst, m); break;
+        default: x64_cmp_rm(b, i->size, dst, m); break;
+        }
+    } else {
+        x64_reg_t r = gp(src);
+        switch (i->op) {
+        case MI_ADD: x64_add_rr(b, i->size, dst, r); break;
+        case MI_SUB: x64_sub_rr(b, i->size, dst, r); break;
+        case MI_AND: x64_and_rr(b, i->size, dst, r); break;
+        case MI_OR: x64_or_rr(b, i->size, dst, r); break;
+        case MI_XOR: x64_xor_rr(b, i->size, dst, r); break;
+        default: x64_cmp_rr(b, i->size, dst, r); break;
+        }
     }
+    return true;
 }
 
 /* dst = src for general or xmm registers, immediates and (spilled) memory sources. */

@@ -55,12 +55,7 @@ bool
 isel_emit2(isel_t *s, unsigned op, unsigned size, mopnd_t a, mopnd_t b)
 {
     minsn_t *i = isel_emit(s, op, size);
-    if (!i)
-        return false;
-    i->n_opnds = 2;
-    i->o[0] = a;
-    i->o[1] = b;
-    return true;
+    return i && mach_set2(i, a, b);
 }
 
 mreg_t

@@ -22,20 +22,6 @@ arg(const isel_t *s, ir_ref_t r, unsigned k)
     return ir_args(ir_insn(s->f, r))[k];
 }
 
-static ir_type_t
-ir_type_of_valtype(uint8_t t)
-{
-    switch (t) {
-    case SL_TYPE_I32: return IR_T_I32;
-    case SL_TYPE_I64: return IR_T_I64;
-    case SL_TYPE_F32: return IR_T_F32;
-    case SL_TYPE_F64: return IR_T_F64;
-    case SL_TYPE_V128: return IR_T_V128;
-    case SL_TYPE_FUNCREF: return IR_T_FUNCREF;
-    default: return IR_T_EXTERNREF;
-    }
-}
-
 static unsigned
 slot_size(ir_type_t t)
 {

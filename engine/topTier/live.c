@@ -28,60 +28,13 @@ typedef struct rbuild {
 
 typedef struct live {
     const mfunc_t *m;
-    arena_t *arena;
+    ra_status_t st;
     liveness_t *lv;
-    sl_error_t *err;
-    int rc;
-    uint64_t work, budget;
     rbuild_t *vb;      /* per virtual register */
     rbuild_t fb[32];   /* per physical register */
     uint32_t *def_block, *n_defs, *last_def;
     bool *is_param;
 } live_t;
-
-static bool
-fail(live_t *l, int code, const char *what)
-{
-    if (!l->rc) {
-        l->rc = code;
-        if (l->err && !l->err->code)
-            error_set(l->err, code, SL_NO_SECTION, 0, "top tier: %s", what);
-    }
-    return false;
-}
-
-static bool
-fail_alloc(live_t *l)
-{
-    int code = l->arena->last_error ? l->arena->last_error : SL_ENOMEM;
-    return fail(l, code, code == SL_ELIMIT ? "function too large for the register allocator"
-                                           : "out of memory in the register allocator");
-}
-
-static bool
-spend(live_t *l, uint64_t units)
-{
-    l->work += units;
-    return l->work <= l->budget || fail(l, SL_ELIMIT, "function too large for the register allocator");
-}
-
-static bool
-grow(live_t *l, void **p, uint32_t *cap, uint32_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    uint32_t n = *cap ? *cap * 2 : 4;
-    while (n < need)
-        n *= 2;
-    void *q = arena_alloc_array(l->arena, n, size);
-    if (!q)
-        return fail_alloc(l);
-    if (*cap)
-        memcpy(q, *p, (size_t)*cap * size);
-    *p = q;
-    *cap = n;
-    return true;
-}
 
 /* Adds [from, to) below (or over) the lowest range so far: ranges arrive in descending order. */
 static bool
@@ -95,7 +48,7 @@ add_range(live_t *l, rbuild_t *b, uint32_t from, uint32_t to)
             low->to = to;
         return true;
     }
-    if (!spend(l, 1) || !grow(l, (void **)&b->r, &b->cap, b->n + 1, sizeof *b->r))
+    if (!ra_spend(&l->st, 1) || !ra_grow(&l->st, (void **)&b->r, &b->cap, b->n + 1, sizeof *b->r))
         return false;
     b->r[b->n++] = (lrange_t){from, to};
     return true;
@@ -115,7 +68,7 @@ add_def(live_t *l, rbuild_t *b, uint32_t pos)
 static bool
 add_use(live_t *l, rbuild_t *b, uint32_t pos, uint8_t kind)
 {
-    if (!spend(l, 1) || !grow(l, (void **)&b->u, &b->cap_u, b->n_u + 1, sizeof *b->u))
+    if (!ra_spend(&l->st, 1) || !ra_grow(&l->st, (void **)&b->u, &b->cap_u, b->n_u + 1, sizeof *b->u))
         return false;
     b->u[b->n_u++] = (luse_t){pos, kind};
     return true;
@@ -136,9 +89,9 @@ scan_defs(live_t *l, uint32_t **use_start, uint32_t **use_blocks)
     const mfunc_t *m = l->m;
     liveness_t *lv = l->lv;
     uint32_t nv = m->n_vregs;
-    uint32_t *count = arena_alloc_array(l->arena, (size_t)nv + 1, sizeof *count);
+    uint32_t *count = arena_alloc_array(l->st.arena, (size_t)nv + 1, sizeof *count);
     if (!count)
-        return fail_alloc(l);
+        return ra_fail_alloc(&l->st);
     for (uint32_t b = 0; b < m->n_blocks; b++) {
         const mblock_t *mb = &m->blocks[b];
         for (uint32_t k = 0; k < mb->n_params; k++) {
@@ -163,7 +116,7 @@ scan_defs(live_t *l, uint32_t **use_start, uint32_t **use_blocks)
                     if (!l->n_defs[v]++)
                         l->def_block[v] = b;
                     else if (l->def_block[v] != b)
-                        return fail(l, SL_EINVALID, "a register written in two blocks");
+                        return ra_fail(&l->st, SL_EINVALID, "a register written in two blocks");
                     l->last_def[v] = 2 * i + 1;
                 }
             }
@@ -177,15 +130,15 @@ scan_defs(live_t *l, uint32_t **use_start, uint32_t **use_blocks)
     for (uint32_t v = 0; v < nv; v++) {
         uint32_t c = count[v];
         if (c && !l->n_defs[v])
-            return fail(l, SL_EINVALID, "a register read but never written");
+            return ra_fail(&l->st, SL_EINVALID, "a register read but never written");
         count[v] = total;
         total += c;
     }
     count[nv] = total;
-    uint32_t *blocks = arena_alloc_array(l->arena, total ? total : 1, sizeof *blocks);
-    uint32_t *fill = arena_alloc_array(l->arena, nv ? nv : 1, sizeof *fill);
-    if (!blocks || !fill || !spend(l, total))
-        return blocks && fill ? false : fail_alloc(l);
+    uint32_t *blocks = arena_alloc_array(l->st.arena, total ? total : 1, sizeof *blocks);
+    uint32_t *fill = arena_alloc_array(l->st.arena, nv ? nv : 1, sizeof *fill);
+    if (!blocks || !fill || !ra_spend(&l->st, total))
+        return blocks && fill ? false : ra_fail_alloc(&l->st);
     memcpy(fill, count, nv * sizeof *fill);
     for (uint32_t b = 0; b < m->n_blocks; b++) {
         const mblock_t *mb = &m->blocks[b];
@@ -211,36 +164,35 @@ build_preds(live_t *l)
     const mfunc_t *m = l->m;
     liveness_t *lv = l->lv;
     uint32_t n = m->n_blocks;
-    lv->pred_start = arena_alloc_array(l->arena, (size_t)n + 1, sizeof *lv->pred_start);
-    uint32_t *seen = arena_alloc_array(l->arena, n ? n : 1, sizeof *seen);
-    if (!lv->pred_start || !seen)
-        return fail_alloc(l);
-    memset(seen, 0xff, n * sizeof *seen);
-    for (uint32_t b = 0; b < n; b++)
-        for (uint32_t e = 0; e < m->blocks[b].n_succs; e++) {
-            uint32_t to = m->blocks[b].succs[e].block;
-            if (seen[to] != b) {
+    lv->pred_start = arena_alloc_array(l->st.arena, (size_t)n + 1, sizeof *lv->pred_start);
+    uint32_t *seen = arena_alloc_array(l->st.arena, n ? n : 1, sizeof *seen);
+    uint32_t *fill = arena_alloc_array(l->st.arena, n ? n : 1, sizeof *fill);
+    if (!lv->pred_start || !seen || !fill)
+        return ra_fail_alloc(&l->st);
+    /* counted first, then filled; `seen` (stamped with the source) drops repeated edges */
+    for (int pass = 0; pass < 2; pass++) {
+        memset(seen, 0xff, n * sizeof *seen);
+        for (uint32_t b = 0; b < n; b++)
+            for (uint32_t e = 0; e < m->blocks[b].n_succs; e++) {
+                uint32_t to = m->blocks[b].succs[e].block;
+                if (seen[to] == b)
+                    continue;
                 seen[to] = b;
-                lv->pred_start[to + 1]++;
+                if (pass)
+                    lv->preds[fill[to]++] = b;
+                else
+                    lv->pred_start[to + 1]++;
             }
-        }
-    for (uint32_t b = 0; b < n; b++)
-        lv->pred_start[b + 1] += lv->pred_start[b];
-    lv->preds = arena_alloc_array(l->arena, lv->pred_start[n] ? lv->pred_start[n] : 1,
-                                  sizeof *lv->preds);
-    uint32_t *fill = arena_alloc_array(l->arena, n ? n : 1, sizeof *fill);
-    if (!lv->preds || !fill)
-        return fail_alloc(l);
-    memcpy(fill, lv->pred_start, n * sizeof *fill);
-    memset(seen, 0xff, n * sizeof *seen);
-    for (uint32_t b = 0; b < n; b++)
-        for (uint32_t e = 0; e < m->blocks[b].n_succs; e++) {
-            uint32_t to = m->blocks[b].succs[e].block;
-            if (seen[to] != b) {
-                seen[to] = b;
-                lv->preds[fill[to]++] = b;
-            }
-        }
+        if (pass)
+            break;
+        for (uint32_t b = 0; b < n; b++)
+            lv->pred_start[b + 1] += lv->pred_start[b];
+        lv->preds = arena_alloc_array(l->st.arena, lv->pred_start[n] ? lv->pred_start[n] : 1,
+                                      sizeof *lv->preds);
+        if (!lv->preds)
+            return ra_fail_alloc(&l->st);
+        memcpy(fill, lv->pred_start, n * sizeof *fill);
+    }
     return true;
 }
 
@@ -257,10 +209,10 @@ explore(live_t *l, const uint32_t *use_start, const uint32_t *use_blocks)
     const mfunc_t *m = l->m;
     liveness_t *lv = l->lv;
     uint32_t n = m->n_blocks;
-    uint32_t *mark = arena_alloc_array(l->arena, n ? n : 1, sizeof *mark);
-    uint32_t *stack = arena_alloc_array(l->arena, n ? n : 1, sizeof *stack);
+    uint32_t *mark = arena_alloc_array(l->st.arena, n ? n : 1, sizeof *mark);
+    uint32_t *stack = arena_alloc_array(l->st.arena, n ? n : 1, sizeof *stack);
     if (!mark || !stack)
-        return fail_alloc(l);
+        return ra_fail_alloc(&l->st);
     memset(mark, 0xff, n * sizeof *mark);
     pair_t *pairs = NULL;
     uint32_t n_pairs = 0, cap_pairs = 0;
@@ -275,11 +227,11 @@ explore(live_t *l, const uint32_t *use_start, const uint32_t *use_blocks)
         }
         while (sp) {
             uint32_t b = stack[--sp];
-            if (!spend(l, 1) || !grow(l, (void **)&pairs, &cap_pairs, n_pairs + 1, sizeof *pairs))
+            if (!ra_spend(&l->st, 1) || !ra_grow(&l->st, (void **)&pairs, &cap_pairs, n_pairs + 1, sizeof *pairs))
                 return false;
             pairs[n_pairs++] = (pair_t){b, MREG_VIRTUAL + v};
             if (lv->pred_start[b] == lv->pred_start[b + 1])
-                return fail(l, SL_EINVALID, "a register read where it may not be written");
+                return ra_fail(&l->st, SL_EINVALID, "a register read where it may not be written");
             for (uint32_t p = lv->pred_start[b]; p < lv->pred_start[b + 1]; p++) {
                 uint32_t pb = lv->preds[p];
                 if (pb == def || mark[pb] == v)
@@ -289,11 +241,11 @@ explore(live_t *l, const uint32_t *use_start, const uint32_t *use_blocks)
             }
         }
     }
-    lv->livein_start = arena_alloc_array(l->arena, (size_t)n + 1, sizeof *lv->livein_start);
-    lv->livein = arena_alloc_array(l->arena, n_pairs ? n_pairs : 1, sizeof *lv->livein);
-    uint32_t *fill = arena_alloc_array(l->arena, n ? n : 1, sizeof *fill);
+    lv->livein_start = arena_alloc_array(l->st.arena, (size_t)n + 1, sizeof *lv->livein_start);
+    lv->livein = arena_alloc_array(l->st.arena, n_pairs ? n_pairs : 1, sizeof *lv->livein);
+    uint32_t *fill = arena_alloc_array(l->st.arena, n ? n : 1, sizeof *fill);
     if (!lv->livein_start || !lv->livein || !fill)
-        return fail_alloc(l);
+        return ra_fail_alloc(&l->st);
     for (uint32_t k = 0; k < n_pairs; k++)
         lv->livein_start[pairs[k].block + 1]++;
     for (uint32_t b = 0; b < n; b++)
@@ -313,25 +265,19 @@ block_intervals(live_t *l, uint32_t b, uint32_t *stamp)
     const liveness_t *lv = l->lv;
     const mblock_t *mb = &m->blocks[b];
     uint32_t from = block_from(m, b), to = block_to(m, b);
-    /* live out: what each successor needs at its start, and the edges' arguments */
+    /* live out, once each (stamped with the block): what each successor needs at its start,
+     * and the edges' arguments */
     for (uint32_t e = 0; e < mb->n_succs; e++) {
         const medge_t *edge = &mb->succs[e];
-        uint32_t s = edge->block;
-        for (uint32_t k = lv->livein_start[s]; k < lv->livein_start[s + 1]; k++) {
-            uint32_t v = lv->livein[k] - MREG_VIRTUAL;
-            if (stamp[v] != b) {
-                stamp[v] = b;
-                if (!add_range(l, &l->vb[v], from, to))
-                    return false;
-            }
-        }
-        for (uint32_t a = 0; a < edge->n_args; a++) {
-            uint32_t v = edge->args[a] - MREG_VIRTUAL;
-            if (stamp[v] != b) {
-                stamp[v] = b;
-                if (!add_range(l, &l->vb[v], from, to))
-                    return false;
-            }
+        uint32_t s = edge->block, n_in = lv->livein_start[s + 1] - lv->livein_start[s];
+        for (uint32_t k = 0; k < n_in + edge->n_args; k++) {
+            mreg_t r = k < n_in ? lv->livein[lv->livein_start[s] + k] : edge->args[k - n_in];
+            uint32_t v = r - MREG_VIRTUAL;
+            if (stamp[v] == b)
+                continue;
+            stamp[v] = b;
+            if (!add_range(l, &l->vb[v], from, to))
+                return false;
         }
     }
     uint32_t phys_end[32] = {0}; /* a physical register read later in the block: until there */
@@ -448,8 +394,8 @@ int
 live_build(const mfunc_t *m, arena_t *arena, liveness_t *out, sl_error_t *err)
 {
     memset(out, 0, sizeof *out);
-    live_t l = {.m = m, .arena = arena, .lv = out, .err = err};
-    l.budget = (uint64_t)m->n_insns * LIVE_UNITS_PER_INSN + LIVE_UNITS_BASE;
+    live_t l = {.m = m, .lv = out, .st = {.arena = arena, .err = err}};
+    l.st.budget = (uint64_t)m->n_insns * LIVE_UNITS_PER_INSN + LIVE_UNITS_BASE;
     uint32_t nv = m->n_vregs ? m->n_vregs : 1;
     out->n_insns = m->n_insns;
     out->n_blocks = m->n_blocks;
@@ -463,15 +409,15 @@ live_build(const mfunc_t *m, arena_t *arena, liveness_t *out, sl_error_t *err)
     uint32_t *stamp = arena_alloc_array(arena, nv, sizeof *stamp);
     if (!out->block_of || !out->intervals || !l.vb || !l.def_block || !l.n_defs || !l.last_def ||
         !l.is_param || !stamp)
-        return fail_alloc(&l), l.rc;
+        return ra_fail_alloc(&l.st), l.st.rc;
     uint32_t *use_start = NULL, *use_blocks = NULL;
     if (!scan_defs(&l, &use_start, &use_blocks) || !build_preds(&l) ||
         !explore(&l, use_start, use_blocks))
-        return l.rc;
+        return l.st.rc;
     memset(stamp, 0xff, nv * sizeof *stamp);
     for (uint32_t b = m->n_blocks; b-- > 0;)
         if (!block_intervals(&l, b, stamp))
-            return l.rc;
+            return l.st.rc;
     for (uint32_t v = 0; v < m->n_vregs; v++) {
         interval_t *it = &out->intervals[v];
         finish_interval(it, &l.vb[v], MREG_VIRTUAL + v, m->vregs[v].cls);
@@ -499,20 +445,27 @@ live_build(const mfunc_t *m, arena_t *arena, liveness_t *out, sl_error_t *err)
     return 0;
 }
 
+uint32_t
+interval_range_after(const interval_t *it, uint32_t pos)
+{
+    uint32_t lo = 0, hi = it->n_ranges;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (range_to(it, mid) <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 bool
 interval_covers(const interval_t *it, uint32_t pos)
 {
     if (pos < it->start || pos >= it->end)
         return false;
-    uint32_t lo = 0, hi = it->n_ranges;
-    while (lo < hi) { /* the first range ending after pos */
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (it->ranges[mid].to <= pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < it->n_ranges && it->ranges[lo].from <= pos;
+    uint32_t k = interval_range_after(it, pos);
+    return k < it->n_ranges && range_from(it, k) <= pos;
 }
 
 interval_t *

@@ -184,6 +184,16 @@ mop_mem(mreg_t base, mreg_t index, unsigned scale, int32_t disp)
                      .disp = disp};
 }
 
+/* Gives instruction i the two operands a and b. */
+static inline minsn_t *
+mach_set2(minsn_t *i, mopnd_t a, mopnd_t b)
+{
+    i->n_opnds = 2;
+    i->o[0] = a;
+    i->o[1] = b;
+    return i;
+}
+
 /* Whether a move's or an instruction's register `r` is physical register `phys`. */
 static inline bool
 mopnd_is_reg(const mopnd_t *o, mreg_t r)

@@ -22,42 +22,59 @@ enum { SPLIT_SEARCH_BLOCKS = 64 };
 
 typedef struct ra {
     mfunc_t *m;
-    arena_t *arena;
+    ra_status_t st;
     liveness_t *lv;
-    sl_error_t *err;
-    int rc;
-    uint64_t work, budget;
     interval_t **heap; /* unhandled, a min-heap by start */
     uint32_t n_heap, cap_heap;
     interval_t **active, **inactive;
     uint32_t n_active, n_inactive, cap_lists;
 } ra_t;
 
-static bool
-fail(ra_t *ra, int code, const char *what)
+bool
+ra_fail(ra_status_t *st, int code, const char *what)
 {
-    if (!ra->rc) {
-        ra->rc = code;
-        if (ra->err && !ra->err->code)
-            error_set(ra->err, code, SL_NO_SECTION, 0, "top tier: %s", what);
+    if (!st->rc) {
+        st->rc = code;
+        if (st->err && !st->err->code)
+            error_set(st->err, code, SL_NO_SECTION, 0, "top tier: %s", what);
     }
     return false;
 }
 
-static bool
-fail_alloc(ra_t *ra)
+bool
+ra_fail_alloc(ra_status_t *st)
 {
-    int code = ra->arena->last_error ? ra->arena->last_error : SL_ENOMEM;
-    return fail(ra, code, code == SL_ELIMIT ? "function too large for the register allocator"
-                                            : "out of memory in the register allocator");
+    int code = st->arena->last_error ? st->arena->last_error : SL_ENOMEM;
+    return ra_fail(st, code, code == SL_ELIMIT ? "function too large for the register allocator"
+                                               : "out of memory in the register allocator");
 }
 
-static bool
-spend(ra_t *ra, uint64_t units)
+bool
+ra_spend(ra_status_t *st, uint64_t units)
 {
-    ra->work += units;
-    return ra->work <= ra->budget ||
-           fail(ra, SL_ELIMIT, "function too large for the register allocator");
+    st->work += units;
+    return st->work <= st->budget ||
+           ra_fail(st, SL_ELIMIT, "function too large for the register allocator");
+}
+
+bool
+ra_grow(ra_status_t *st, void **array, uint32_t *cap, uint32_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    if (need > IR_MAX_INDEX)
+        return ra_fail(st, SL_ELIMIT, "function too large for the register allocator");
+    uint32_t n = *cap ? *cap * 2 : 16;
+    while (n < need)
+        n *= 2;
+    void *p = arena_alloc_array(st->arena, n, size);
+    if (!p)
+        return ra_fail_alloc(st);
+    if (*cap)
+        memcpy(p, *array, (size_t)*cap * size);
+    *array = p;
+    *cap = n;
+    return true;
 }
 
 /* ---- the unhandled queue ---- */
@@ -73,9 +90,9 @@ heap_push(ra_t *ra, interval_t *it)
 {
     if (ra->n_heap == ra->cap_heap) {
         uint32_t cap = ra->cap_heap ? 2 * ra->cap_heap : 256;
-        interval_t **h = arena_alloc_array(ra->arena, cap, sizeof *h);
+        interval_t **h = arena_alloc_array(ra->st.arena, cap, sizeof *h);
         if (!h)
-            return fail_alloc(ra);
+            return ra_fail_alloc(&ra->st);
         if (ra->n_heap)
             memcpy(h, ra->heap, ra->n_heap * sizeof *h);
         ra->heap = h;
@@ -113,28 +130,13 @@ heap_pop(ra_t *ra)
 
 /* ---- interval queries ---- */
 
-/* The first range of `it` ending after pos (n_ranges if none). */
-static uint32_t
-range_after(const interval_t *it, uint32_t pos)
-{
-    uint32_t lo = 0, hi = it->n_ranges;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (range_to(it, mid) <= pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* The first position >= from covered by both a and b, or POS_MAX. */
 static uint32_t
 next_intersection(ra_t *ra, const interval_t *a, const interval_t *b, uint32_t from)
 {
-    uint32_t i = range_after(a, from), j = range_after(b, from);
+    uint32_t i = interval_range_after(a, from), j = interval_range_after(b, from);
     while (i < a->n_ranges && j < b->n_ranges) {
-        spend(ra, 1);
+        ra_spend(&ra->st, 1);
         uint32_t lo = range_from(a, i) > range_from(b, j) ? range_from(a, i) : range_from(b, j);
         if (lo < from)
             lo = from;
@@ -149,9 +151,9 @@ next_intersection(ra_t *ra, const interval_t *a, const interval_t *b, uint32_t f
     return POS_MAX;
 }
 
-/* The first use of `it` at or after pos (of kind USE_MUST when must), or POS_MAX. */
+/* The index of the first use of `it` at or after pos (n_uses if none). */
 static uint32_t
-next_use(const interval_t *it, uint32_t pos, bool must)
+use_index(const interval_t *it, uint32_t pos)
 {
     uint32_t lo = 0, hi = it->n_uses;
     while (lo < hi) {
@@ -161,9 +163,16 @@ next_use(const interval_t *it, uint32_t pos, bool must)
         else
             hi = mid;
     }
-    for (; lo < it->n_uses; lo++)
-        if (!must || it->uses[lo].kind == USE_MUST)
-            return it->uses[lo].pos;
+    return lo;
+}
+
+/* The first use of `it` at or after pos (of kind USE_MUST when must), or POS_MAX. */
+static uint32_t
+next_use(const interval_t *it, uint32_t pos, bool must)
+{
+    for (uint32_t k = use_index(it, pos); k < it->n_uses; k++)
+        if (!must || it->uses[k].kind == USE_MUST)
+            return it->uses[k].pos;
     return POS_MAX;
 }
 
@@ -171,15 +180,8 @@ next_use(const interval_t *it, uint32_t pos, bool must)
 static uint32_t
 prev_use(const interval_t *it, uint32_t pos)
 {
-    uint32_t lo = 0, hi = it->n_uses;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (it->uses[mid].pos < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo ? it->uses[lo - 1].pos : it->start;
+    uint32_t k = use_index(it, pos);
+    return k ? it->uses[k - 1].pos : it->start;
 }
 
 /* ---- splitting ---- */
@@ -220,11 +222,11 @@ static interval_t *
 split(ra_t *ra, interval_t *it, uint32_t pos)
 {
     SL_ASSERT(pos > it->start && pos < it->end && !(pos & 1));
-    if (!spend(ra, 4))
+    if (!ra_spend(&ra->st, 4))
         return NULL;
-    interval_t *c = arena_alloc(ra->arena, sizeof *c);
+    interval_t *c = arena_alloc(ra->st.arena, sizeof *c);
     if (!c)
-        return fail_alloc(ra), NULL;
+        return ra_fail_alloc(&ra->st), NULL;
     *c = *it;
     c->reg = -1;
     c->is_spilled = false;
@@ -232,13 +234,11 @@ split(ra_t *ra, interval_t *it, uint32_t pos)
     uint32_t keep = 0;
     while (keep < it->n_ranges && range_from(it, keep) < pos)
         keep++;
-    uint32_t first = range_after(it, pos);
+    uint32_t first = interval_range_after(it, pos);
     c->ranges = it->ranges + first;
     c->n_ranges = it->n_ranges - first;
     it->n_ranges = keep;
-    uint32_t u = 0;
-    while (u < it->n_uses && it->uses[u].pos < pos)
-        u++;
+    uint32_t u = use_index(it, pos);
     c->uses = it->uses + u;
     c->n_uses = it->n_uses - u;
     it->n_uses = u;
@@ -283,7 +283,7 @@ spill_until_use(ra_t *ra, interval_t *it)
     if (at == POS_MAX || at >= it->end)
         at = use & ~1u;
     if (at <= it->start)
-        return fail(ra, SL_ELIMIT, "register allocation: no split position");
+        return ra_fail(&ra->st, SL_ELIMIT, "register allocation: no split position");
     interval_t *rest = split(ra, it, at);
     return rest && heap_push(ra, rest);
 }
@@ -447,18 +447,18 @@ alloc_blocked_reg(ra_t *ra, interval_t *cur)
     if (use_pos[reg] < first_use) {
         /* every register is needed before this interval needs one: spill it up to that use */
         if (first_use <= cur->start + 1 && first_use != POS_MAX)
-            return fail(ra, SL_ELIMIT, "register allocation: no register for an operand");
+            return ra_fail(&ra->st, SL_ELIMIT, "register allocation: no register for an operand");
         return spill_until_use(ra, cur);
     }
     if (block_pos[reg] <= cur->start)
-        return fail(ra, SL_ELIMIT, "register allocation: no register for an operand");
+        return ra_fail(&ra->st, SL_ELIMIT, "register allocation: no register for an operand");
     cur->reg = (int8_t)reg;
     if (block_pos[reg] < cur->end) {
         uint32_t s = split_position(ra, prev_use(cur, block_pos[reg]), block_pos[reg]);
         if (s == POS_MAX || s <= cur->start)
             s = split_position(ra, cur->start, block_pos[reg]);
         if (s == POS_MAX)
-            return fail(ra, SL_ELIMIT, "register allocation: no split position");
+            return ra_fail(&ra->st, SL_ELIMIT, "register allocation: no split position");
         interval_t *rest = split(ra, cur, s);
         if (!rest || !heap_push(ra, rest))
             return false;
@@ -482,12 +482,12 @@ alloc_blocked_reg(ra_t *ra, interval_t *cur)
             continue;
         }
         /* it is in a lifetime hole here: it leaves the register where it is live again */
-        uint32_t next = range_from(it, range_after(it, cur->start)) & ~1u;
+        uint32_t next = range_from(it, interval_range_after(it, cur->start)) & ~1u;
         remove_from(ra->inactive, &ra->n_inactive, it);
         if (!split_and_spill(ra, it, next))
             return false;
     }
-    return !ra->rc;
+    return !ra->st.rc;
 }
 
 /* ---- the scan ---- */
@@ -497,10 +497,10 @@ list_add(ra_t *ra, interval_t ***list, uint32_t *n, interval_t *it)
 {
     if (*n == ra->cap_lists) { /* both lists share one capacity */
         uint32_t cap = ra->cap_lists ? 2 * ra->cap_lists : 64;
-        interval_t **a = arena_alloc_array(ra->arena, cap, sizeof *a);
-        interval_t **b = arena_alloc_array(ra->arena, cap, sizeof *b);
+        interval_t **a = arena_alloc_array(ra->st.arena, cap, sizeof *a);
+        interval_t **b = arena_alloc_array(ra->st.arena, cap, sizeof *b);
         if (!a || !b)
-            return fail_alloc(ra);
+            return ra_fail_alloc(&ra->st);
         if (ra->n_active)
             memcpy(a, ra->active, ra->n_active * sizeof *a);
         if (ra->n_inactive)
@@ -516,10 +516,10 @@ list_add(ra_t *ra, interval_t ***list, uint32_t *n, interval_t *it)
 static bool
 scan(ra_t *ra)
 {
-    while (ra->n_heap && !ra->rc) {
+    while (ra->n_heap && !ra->st.rc) {
         interval_t *cur = heap_pop(ra);
         uint32_t pos = cur->start;
-        if (!spend(ra, 1 + ra->n_active + ra->n_inactive))
+        if (!ra_spend(&ra->st, 1 + ra->n_active + ra->n_inactive))
             return false;
         for (uint32_t k = 0; k < ra->n_active;) {
             interval_t *it = ra->active[k];
@@ -545,14 +545,14 @@ scan(ra_t *ra)
                 k++;
             }
         }
-        if (!try_free_reg(ra, cur) && !ra->rc && !alloc_blocked_reg(ra, cur))
+        if (!try_free_reg(ra, cur) && !ra->st.rc && !alloc_blocked_reg(ra, cur))
             return false;
-        if (ra->rc)
+        if (ra->st.rc)
             return false;
         if (cur->reg >= 0 && !list_add(ra, &ra->active, &ra->n_active, cur))
             return false;
     }
-    return !ra->rc;
+    return !ra->st.rc;
 }
 
 int
@@ -563,16 +563,16 @@ regalloc_run(mfunc_t *m, sl_error_t *err)
     int rc = live_build(m, arena, &lv, err);
     if (rc)
         return rc;
-    ra_t ra = {.m = m, .arena = arena, .lv = &lv, .err = err};
-    ra.budget = (uint64_t)m->n_insns * SCAN_UNITS_PER_INSN + SCAN_UNITS_BASE;
+    ra_t ra = {.m = m, .lv = &lv, .st = {.arena = arena, .err = err}};
+    ra.st.budget = (uint64_t)m->n_insns * SCAN_UNITS_PER_INSN + SCAN_UNITS_BASE;
     m->frame_size = 0;
     for (mreg_t r = 0; r < 32; r++)
         if (lv.fixed[r].n_ranges && !list_add(&ra, &ra.inactive, &ra.n_inactive, &lv.fixed[r]))
-            return ra.rc;
+            return ra.st.rc;
     for (uint32_t v = 0; v < m->n_vregs; v++)
         if (lv.intervals[v].n_ranges && !heap_push(&ra, &lv.intervals[v]))
-            return ra.rc;
+            return ra.st.rc;
     if (!scan(&ra))
-        return ra.rc;
+        return ra.st.rc;
     return resolve_run(m, &lv, arena, err);
 }

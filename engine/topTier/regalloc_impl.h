@@ -13,6 +13,23 @@
 
 #include "regalloc.h"
 
+/* The allocator's error state, shared by live.c, regalloc.c and resolve.c: the first error
+ * stays (its code in rc, its message in err) and later steps give up; work is counted against
+ * a budget proportional to the code, past which the function stays on the baseline. */
+typedef struct ra_status {
+    arena_t *arena;
+    sl_error_t *err; /* may be NULL */
+    int rc;
+    uint64_t work, budget;
+} ra_status_t;
+
+/* Each returns false, for `return ra_fail(...)`. */
+bool ra_fail(ra_status_t *st, int code, const char *what);
+bool ra_fail_alloc(ra_status_t *st); /* the arena's SL_ELIMIT or SL_ENOMEM */
+bool ra_spend(ra_status_t *st, uint64_t units);
+/* Grows an arena array of `size`-byte elements to hold `need` (doubling; the old copy stays). */
+bool ra_grow(ra_status_t *st, void **array, uint32_t *cap, uint32_t need, size_t size);
+
 typedef struct lrange {
     uint32_t from, to; /* [from, to) */
 } lrange_t;
@@ -82,6 +99,8 @@ range_to(const interval_t *it, uint32_t k)
 
 /* Whether it covers pos. */
 bool interval_covers(const interval_t *it, uint32_t pos);
+/* The index of the first of its ranges (clipped) that ends after pos, n_ranges if none. */
+uint32_t interval_range_after(const interval_t *it, uint32_t pos);
 /* The child of value parent that covers pos, or NULL. */
 interval_t *interval_at(interval_t *parent, uint32_t pos);
 

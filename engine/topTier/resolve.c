@@ -42,50 +42,12 @@ typedef struct pmove {
 typedef struct resolver {
     mfunc_t *m;
     liveness_t *lv;
-    arena_t *arena;
-    sl_error_t *err;
-    int rc;
+    ra_status_t st;
     pmove_t *moves;
     uint32_t n_moves, cap_moves;
     minsn_t *out;
     uint32_t n_out, cap_out;
 } resolver_t;
-
-static bool
-fail(resolver_t *rs, int code, const char *what)
-{
-    if (!rs->rc) {
-        rs->rc = code;
-        if (rs->err && !rs->err->code)
-            error_set(rs->err, code, SL_NO_SECTION, 0, "top tier: %s", what);
-    }
-    return false;
-}
-
-static bool
-fail_alloc(resolver_t *rs)
-{
-    int code = rs->arena->last_error ? rs->arena->last_error : SL_ENOMEM;
-    return fail(rs, code, "out of memory in the register allocator");
-}
-
-static bool
-grow(resolver_t *rs, void **p, uint32_t *cap, uint32_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    uint32_t n = *cap ? *cap * 2 : 64;
-    while (n < need)
-        n *= 2;
-    void *q = arena_alloc_array(rs->arena, n, size);
-    if (!q)
-        return fail_alloc(rs);
-    if (*cap)
-        memcpy(q, *p, (size_t)*cap * size);
-    *p = q;
-    *cap = n;
-    return true;
-}
 
 static interval_t *
 parent_of(resolver_t *rs, mreg_t v)
@@ -130,10 +92,10 @@ add_move(resolver_t *rs, uint32_t before, uint8_t order, mreg_t v, mreg_t src_v,
     if (dst.kind == LOC_NONE || dst.kind == LOC_REMAT || loc_equal(src, dst))
         return true;
     if (src.kind == LOC_NONE)
-        return fail(rs, SL_ELIMIT, "register allocation: a value without a location");
+        return ra_fail(&rs->st, SL_ELIMIT, "register allocation: a value without a location");
     if (dst.kind == LOC_SLOT && is_stored_at(rs, parent_of(rs, v), pos))
         return true;
-    if (!grow(rs, (void **)&rs->moves, &rs->cap_moves, rs->n_moves + 1, sizeof *rs->moves))
+    if (!ra_grow(&rs->st, (void **)&rs->moves, &rs->cap_moves, rs->n_moves + 1, sizeof *rs->moves))
         return false;
     rs->moves[rs->n_moves] = (pmove_t){before, order, rs->n_moves, v, src_v, src, dst};
     rs->n_moves++;
@@ -176,10 +138,10 @@ def_stores(resolver_t *rs)
             continue;
         interval_t *c = interval_at(p, p->last_def);
         if (!c || c->reg < 0)
-            return fail(rs, SL_ELIMIT, "register allocation: a definition without a register");
+            return ra_fail(&rs->st, SL_ELIMIT, "register allocation: a definition without a register");
         loc_t slot = {LOC_SLOT, 0, p->slot};
         /* not through add_move: the store is what makes the slot valid */
-        if (!grow(rs, (void **)&rs->moves, &rs->cap_moves, rs->n_moves + 1, sizeof *rs->moves))
+        if (!ra_grow(&rs->st, (void **)&rs->moves, &rs->cap_moves, rs->n_moves + 1, sizeof *rs->moves))
             return false;
         rs->moves[rs->n_moves] = (pmove_t){p->last_def / 2 + 1, AT_AFTER_DEF, rs->n_moves,
                                            p->vreg, p->vreg, loc_of(rs, c), slot};
@@ -193,9 +155,9 @@ edge_moves(resolver_t *rs)
 {
     mfunc_t *m = rs->m;
     liveness_t *lv = rs->lv;
-    bool *done = arena_alloc_array(rs->arena, m->n_blocks ? m->n_blocks : 1, sizeof *done);
+    bool *done = arena_alloc_array(rs->st.arena, m->n_blocks ? m->n_blocks : 1, sizeof *done);
     if (!done)
-        return fail_alloc(rs);
+        return ra_fail_alloc(&rs->st);
     for (uint32_t b = 0; b < m->n_blocks; b++) {
         const mblock_t *mb = &m->blocks[b];
         uint32_t end = block_to(m, b) - 1;
@@ -212,7 +174,7 @@ edge_moves(resolver_t *rs)
                 if (done[s])
                     continue;
                 if (lv->pred_start[s + 1] - lv->pred_start[s] != 1)
-                    return fail(rs, SL_ELIMIT, "register allocation: an edge without a place");
+                    return ra_fail(&rs->st, SL_ELIMIT, "register allocation: an edge without a place");
                 done[s] = true;
                 before = sb->first + 1;
                 order = AT_BLOCK_START;
@@ -245,7 +207,7 @@ edge_moves(resolver_t *rs)
 static minsn_t *
 out_insn(resolver_t *rs, unsigned op, unsigned size)
 {
-    if (!grow(rs, (void **)&rs->out, &rs->cap_out, rs->n_out + 1, sizeof *rs->out))
+    if (!ra_grow(&rs->st, (void **)&rs->out, &rs->cap_out, rs->n_out + 1, sizeof *rs->out))
         return NULL;
     minsn_t *i = &rs->out[rs->n_out++];
     memset(i, 0, sizeof *i);
@@ -270,12 +232,7 @@ static bool
 emit2(resolver_t *rs, unsigned op, unsigned size, mopnd_t a, mopnd_t b)
 {
     minsn_t *i = out_insn(rs, op, size);
-    if (!i)
-        return false;
-    i->n_opnds = 2;
-    i->o[0] = a;
-    i->o[1] = b;
-    return true;
+    return i && mach_set2(i, a, b);
 }
 
 /* Writes constant `vr` into register `to` (physical). */
@@ -338,7 +295,7 @@ emit_move(resolver_t *rs, const pmove_t *mv, mreg_t scratch_src)
         if (from->remat == REMAT_IMM && from->remat_value == (int32_t)from->remat_value)
             return emit2(rs, MI_STORE, 8, to, mop_imm(from->remat_value));
         return emit_remat(rs, from, scratch) && emit2(rs, MI_STORE, size, to, mop_reg(scratch));
-    default: return fail(rs, SL_ELIMIT, "register allocation: a value without a location");
+    default: return ra_fail(&rs->st, SL_ELIMIT, "register allocation: a value without a location");
     }
 }
 
@@ -354,8 +311,8 @@ emit_parallel(resolver_t *rs, pmove_t *mv, uint32_t n)
     uint8_t small[32], *state; /* 0 pending, 1 pending from the scratch register, 2 done */
     if (n <= sizeof small)
         state = small;
-    else if (!(state = arena_alloc_array(rs->arena, n, 1)))
-        return fail_alloc(rs);
+    else if (!(state = arena_alloc_array(rs->st.arena, n, 1)))
+        return ra_fail_alloc(&rs->st);
     memset(state, 0, n);
     for (uint32_t left = n; left;) {
         bool progress = false;
@@ -388,15 +345,12 @@ emit_parallel(resolver_t *rs, pmove_t *mv, uint32_t n)
         unsigned cls = m->vregs[mv[k].vreg - MREG_VIRTUAL].cls;
         for (uint32_t j = 0; j < n; j++)
             if (state[j] == 1 && m->vregs[mv[j].vreg - MREG_VIRTUAL].cls == cls)
-                return fail(rs, SL_ELIMIT, "register allocation: two cycles at once");
+                return ra_fail(&rs->st, SL_ELIMIT, "register allocation: two cycles at once");
         if (mv[k].dst.kind != LOC_REG)
-            return fail(rs, SL_ELIMIT, "register allocation: a cycle through memory");
-        minsn_t *i = out_insn(rs, MI_MOV, cls == MC_GP ? 8 : 16);
-        if (!i)
+            return ra_fail(&rs->st, SL_ELIMIT, "register allocation: a cycle through memory");
+        if (!emit2(rs, MI_MOV, cls == MC_GP ? 8 : 16, mop_reg(cls == MC_GP ? X64_R11 : MREG_XMM(15)),
+                   mop_reg(phys(cls, mv[k].dst.reg))))
             return false;
-        i->n_opnds = 2;
-        i->o[0] = mop_reg(cls == MC_GP ? X64_R11 : MREG_XMM(15));
-        i->o[1] = mop_reg(phys(cls, mv[k].dst.reg));
         for (uint32_t j = 0; j < n; j++)
             if (state[j] == 0 && m->vregs[mv[j].vreg - MREG_VIRTUAL].cls == cls &&
                 loc_equal(mv[j].src, mv[k].dst))
@@ -447,7 +401,7 @@ rewrite_insn(resolver_t *rs, minsn_t *i, uint32_t index, interval_t **cursor)
                     i->o[o] = mop_mem(X64_RBP, MREG_NONE, 1, l.slot);
             continue;
         }
-        return fail(rs, SL_ELIMIT, "register allocation: an operand without a register");
+        return ra_fail(&rs->st, SL_ELIMIT, "register allocation: an operand without a register");
     }
     return true;
 }
@@ -460,9 +414,9 @@ poll_masks(resolver_t *rs)
     uint32_t n_polls = 0;
     for (uint32_t i = 0; i < m->n_insns; i++)
         n_polls += m->insns[i].op == MI_POLL || m->insns[i].op == MI_STACK_CHECK;
-    uint32_t *polls = arena_alloc_array(rs->arena, n_polls ? n_polls : 1, sizeof *polls);
+    uint32_t *polls = arena_alloc_array(rs->st.arena, n_polls ? n_polls : 1, sizeof *polls);
     if (!polls)
-        return fail_alloc(rs);
+        return ra_fail_alloc(&rs->st);
     n_polls = 0;
     for (uint32_t i = 0; i < m->n_insns; i++)
         if (m->insns[i].op == MI_POLL || m->insns[i].op == MI_STACK_CHECK)
@@ -512,13 +466,13 @@ is_zero_extension(const mfunc_t *m, const minsn_t *i)
 int
 resolve_run(mfunc_t *m, liveness_t *lv, arena_t *arena, sl_error_t *err)
 {
-    resolver_t rs = {.m = m, .lv = lv, .arena = arena, .err = err};
+    resolver_t rs = {.m = m, .lv = lv, .st = {.arena = arena, .err = err}};
     if (!split_moves(&rs) || !def_stores(&rs) || !edge_moves(&rs) || !poll_masks(&rs))
-        return rs.rc;
+        return rs.st.rc;
     qsort(rs.moves, rs.n_moves, sizeof *rs.moves, compare_moves);
     interval_t **cursor = arena_alloc_array(arena, m->n_vregs ? m->n_vregs : 1, sizeof *cursor);
     if (!cursor)
-        return fail_alloc(&rs), rs.rc;
+        return ra_fail_alloc(&rs.st), rs.st.rc;
     uint32_t k = 0;
     for (uint32_t b = 0; b < m->n_blocks; b++) {
         mblock_t *mb = &m->blocks[b];
@@ -530,15 +484,15 @@ resolve_run(mfunc_t *m, liveness_t *lv, arena_t *arena, sl_error_t *err)
                        rs.moves[k].order == rs.moves[g].order)
                     k++;
                 if (!emit_parallel(&rs, &rs.moves[g], k - g))
-                    return rs.rc;
+                    return rs.st.rc;
             }
             minsn_t *copy = out_insn(&rs, MI_LABEL, 0);
             if (!copy)
-                return rs.rc;
+                return rs.st.rc;
             *copy = m->insns[i];
             bool is_zero_ext = is_zero_extension(m, copy);
             if (!rewrite_insn(&rs, copy, i, cursor))
-                return rs.rc;
+                return rs.st.rc;
             /* a move that became a copy of a register onto itself */
             if (copy->op == MI_MOV && copy->o[1].kind == MO_REG && copy->o[0].kind == MO_REG &&
                 copy->o[0].reg == copy->o[1].reg && !is_zero_ext)
