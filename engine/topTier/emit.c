@@ -260,18 +260,33 @@ emit_trap_stubs(emitter_t *e)
     }
 }
 
+uint32_t
+emitter_const(emitter_t *e, const uint8_t bytes[16])
+{
+    for (uint32_t k = 0; k < e->n_pool; k++) /* functions have few distinct constants */
+        if (memcmp(e->pool_bytes[k], bytes, 16) == 0)
+            return k;
+    uint32_t cap = e->cap_pool;
+    if (!grow(e, (void **)&e->pool_bytes, &e->cap_pool, e->n_pool + 1, sizeof *e->pool_bytes) ||
+        !grow(e, (void **)&e->pool, &cap, e->n_pool + 1, sizeof *e->pool))
+        return UINT32_MAX;
+    memcpy(e->pool_bytes[e->n_pool], bytes, 16);
+    x64_label_init(&e->pool[e->n_pool]);
+    return e->n_pool++;
+}
+
 static void
 emit_pool(emitter_t *e)
 {
     x64_buf_t *b = e->b;
-    if (!e->m->n_pool)
+    if (!e->n_pool)
         return;
     while (x64_buf_offset(b) & 15)
         x64_int3(b);
-    for (uint32_t k = 0; k < e->m->n_pool; k++) {
+    for (uint32_t k = 0; k < e->n_pool; k++) {
         x64_label_bind(b, &e->pool[k]);
         for (unsigned j = 0; j < 16; j++)
-            x64_emit8(b, e->m->pool[k][j]);
+            x64_emit8(b, e->pool_bytes[k][j]);
     }
 }
 
@@ -368,16 +383,12 @@ emitter_run(const mfunc_t *m, const emit_options_t *opts, emit_out_t *out, sl_er
     out->buf.oom = false;
     out->n_relocs = out->n_sites = 0;
     e.labels = calloc(m->n_blocks ? m->n_blocks : 1, sizeof *e.labels);
-    e.pool = calloc(m->n_pool ? m->n_pool : 1, sizeof *e.pool);
-    if (!e.labels || !e.pool) {
-        free(e.labels);
-        free(e.pool);
+    if (!e.labels)
         return SL_ENOMEM;
-    }
     for (uint32_t k = 0; k < m->n_blocks; k++)
         x64_label_init(&e.labels[k]);
-    for (uint32_t k = 0; k < m->n_pool; k++)
-        x64_label_init(&e.pool[k]);
+    for (uint32_t k = 0; k < m->n_pool; k++) /* the same indices as the machine IR's pool */
+        emitter_const(&e, m->pool[k]);
     size_t frame_patch = prologue(&e);
     for (uint32_t bi = 0; bi < m->n_blocks && !e.rc; bi++) {
         e.block = bi;
@@ -401,6 +412,7 @@ emitter_run(const mfunc_t *m, const emit_options_t *opts, emit_out_t *out, sl_er
     x64_buf_patch32(e.b, frame_patch, frame);
     free(e.labels);
     free(e.pool);
+    free(e.pool_bytes);
     free(e.slow);
     if (!e.rc && out->buf.oom)
         e.rc = SL_ENOMEM;

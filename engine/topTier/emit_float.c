@@ -362,6 +362,6 @@ emitter_float(emitter_t *e, const minsn_t *i)
         else
             (is_f64 ? x64_movq_rx : x64_movd_rx)(b, gp(dst), xmm(src));
         return true;
-    default: return emitter_fail(e, SL_ENOTSUP, "no emitter");
+    default: return emitter_simd(e, i);
     }
 }

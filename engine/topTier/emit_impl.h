@@ -27,7 +27,10 @@ typedef struct emitter {
     x64_buf_t *b;
     int rc;
     x64_label_t *labels; /* per block */
-    x64_label_t *pool;   /* per constant */
+    /* the constants after the code: the machine IR's pool, then those the emitters add */
+    x64_label_t *pool;
+    uint8_t (*pool_bytes)[16];
+    uint32_t n_pool, cap_pool;
     x64_label_t traps[SL_N_TRAPS_ + 1];
     bool is_trap_used[SL_N_TRAPS_ + 1];
     slow_path_t *slow;
@@ -72,5 +75,10 @@ mem(const mopnd_t *o)
 bool emitter_op(emitter_t *e, const minsn_t *i);
 /* emit_float.c: the scalar float and conversion instructions (emitter_op's). */
 bool emitter_float(emitter_t *e, const minsn_t *i);
+/* emit_simd.c: the v128 instructions (emitter_float's). */
+bool emitter_simd(emitter_t *e, const minsn_t *i);
+/* The pool index of a 16-byte constant, added after the code if it is not there yet;
+ * UINT32_MAX after a failure. Take &e->pool[k] only right before use: the array grows. */
+uint32_t emitter_const(emitter_t *e, const uint8_t bytes[16]);
 
 #endif

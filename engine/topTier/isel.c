@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "invariants.h"
+#include "opcodes.h"
 
 /* Budget units a call charges at function entry (the baseline's BUDGET_CALL_COST). */
 enum { ENTRY_POLL_COST = 32 };
@@ -654,6 +655,8 @@ select_insn(isel_t *s, ir_ref_t r)
     }
     if (ir_op_wasm(i->op) < 0 || (ir_op_flags(i->op) & (IRF_READ | IRF_WRITE)))
         return isel_memory(s, r);
+    if (sl_opcode_info[ir_op_wasm(i->op)].prefix == 0xfd)
+        return isel_simd(s, r);
     if (mach_class_of((ir_type_t)i->type) == MC_XMM ||
         (i->n_args && mach_class_of((ir_type_t)ir_insn(s->f, arg(s, r, 0))->type) == MC_XMM))
         return isel_float(s, r);

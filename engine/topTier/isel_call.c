@@ -356,6 +356,28 @@ isel_memory(isel_t *s, ir_ref_t r)
     case IR_I32_STORE16:
     case IR_I64_STORE16: return store(s, r, 2);
     case IR_I64_STORE32: return store(s, r, 4);
+    case IR_V128_STORE: return store(s, r, 16);
+    case IR_V128_LOAD:
+    case IR_V128_LOAD8X8_S:
+    case IR_V128_LOAD8X8_U:
+    case IR_V128_LOAD16X4_S:
+    case IR_V128_LOAD16X4_U:
+    case IR_V128_LOAD32X2_S:
+    case IR_V128_LOAD32X2_U:
+    case IR_V128_LOAD8_SPLAT:
+    case IR_V128_LOAD16_SPLAT:
+    case IR_V128_LOAD32_SPLAT:
+    case IR_V128_LOAD64_SPLAT:
+    case IR_V128_LOAD32_ZERO:
+    case IR_V128_LOAD64_ZERO:
+    case IR_V128_LOAD8_LANE:
+    case IR_V128_LOAD16_LANE:
+    case IR_V128_LOAD32_LANE:
+    case IR_V128_LOAD64_LANE:
+    case IR_V128_STORE8_LANE:
+    case IR_V128_STORE16_LANE:
+    case IR_V128_STORE32_LANE:
+    case IR_V128_STORE64_LANE: return isel_simd_memory(s, r, address(s, arg(s, r, 0), i->imm));
     case IR_MEMORY_SIZE: return memory_size(s, r);
     case IR_MEMORY_GROW: return builtin(s, r, VM_BUILTIN_memory_grow, NULL, 0, 1, true, true);
     case IR_MEMORY_FILL: return builtin(s, r, VM_BUILTIN_memory_fill, NULL, 0, 3, false, false);

@@ -56,5 +56,8 @@ isel_size_of(ir_type_t t)
 bool isel_call(isel_t *s, ir_ref_t r);       /* calls (isel_call.c) */
 bool isel_memory(isel_t *s, ir_ref_t r);     /* loads, stores, memory.*, globals, tables */
 bool isel_float(isel_t *s, ir_ref_t r);      /* f32/f64 arithmetic and conversions */
+bool isel_simd(isel_t *s, ir_ref_t r);       /* v128 operations (isel_simd.c) */
+/* The v128 loads and stores other than v128.store, at address `at` (isel_call.c's). */
+bool isel_simd_memory(isel_t *s, ir_ref_t r, mopnd_t at);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "opcodes.h"
 
 typedef struct mop_row {
     const char *name, *roles;
@@ -215,14 +216,18 @@ print_insn(FILE *out, const mfunc_t *m, const mblock_t *b, const minsn_t *i)
         fprintf(out, "%s", cc_names[i->cc & 15]);
     if (i->size)
         fprintf(out, ".%u", i->size);
-    for (unsigned k = 0; k < i->n_opnds; k++) {
-        fputs(k ? ", " : " ", out);
+    for (unsigned k = 0, n = 0; k < i->n_opnds; k++) {
+        if (i->o[k].kind == MO_NONE) /* an operand a v128 op does not use */
+            continue;
+        fputs(n++ ? ", " : " ", out);
         print_opnd(out, &i->o[k]);
     }
     if (i->op == MI_LOADS || i->op == MI_MOVSX || i->op == MI_MOVZX || i->op == MI_DIV ||
         i->op == MI_TRAP || i->op == MI_TRAPCC || i->op == MI_POLL || i->op == MI_CALL ||
         i->op == MI_CALL_BUILTIN || i->op == MI_LOAD_CONST)
         fprintf(out, " #%u", i->aux);
+    if (i->op >= MI_VOP && i->op <= MI_VSTORELANE)
+        fprintf(out, " %s #%u", sl_opcode_info[i->aux].text, i->aux2);
     if (i->op == MI_CALL_INDIRECT)
         fprintf(out, " #%u #%u", i->aux, i->aux2);
     if (i->flags & MIF_TRAP_SITE)

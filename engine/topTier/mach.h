@@ -75,7 +75,7 @@ typedef struct mopnd {
     int64_t imm;
 } mopnd_t;
 
-#define MACH_MAX_OPNDS 3
+#define MACH_MAX_OPNDS 4
 
 /* Instruction flags. */
 enum {

@@ -245,6 +245,23 @@ check_top_tier_ir(const char *wasm, const char *label)
     sl_module_unref(m);
     free(bytes);
 }
+
+/* Every function of the module compiled by the top tier, none left to the baseline: what
+ * `compile --tier=top` reports. */
+static void
+check_all_top_tier(const char *wasm, const char *label)
+{
+    char *argv[] = {(char *)proc_env("SLIPSTREAM"), "compile", "--tier=top", (char *)wasm, NULL};
+    proc_result_t r;
+    ck_assert(proc_run(argv, NULL, NULL, 120, &r));
+    const char *line = strstr(r.out, ": ");
+    unsigned top = 0, all = 1;
+    line = line ? strstr(line + 2, ": ") : NULL;
+    ck_assert_msg(r.status == 0 && line && sscanf(line, ": %u of %u functions", &top, &all) == 2,
+                  "%s: compile --tier=top: status %d\n%s%s", label, r.status, r.out, r.err);
+    ck_assert_msg(top == all, "%s: the top tier compiled %u of %u functions", label, top, all);
+    proc_result_free(&r);
+}
 #endif
 
 START_TEST(test_program)
@@ -266,6 +283,8 @@ START_TEST(test_program)
 #ifndef SL_COMPARE_NODE
     if (!is_lazy && !is_top)
         check_top_tier_ir(wasm, label);
+    if (is_top)
+        check_all_top_tier(wasm, label);
 #endif
     proc_result_t ours = run_program(p, wasm, is_lazy, is_top, false);
 #ifdef SL_COMPARE_NODE
