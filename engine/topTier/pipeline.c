@@ -7,6 +7,7 @@
 
 /* In pipeline order. */
 static const ir_pass_t passes[] = {
+    {"copy", pass_copy},
     {"fold", pass_fold},
     {"dce", pass_dce},
 };

@@ -20,6 +20,7 @@ typedef struct ir_pass {
     ir_pass_cb run;
 } ir_pass_t;
 
+int pass_copy(ir_func_t *f, arena_t *scratch);
 int pass_fold(ir_func_t *f, arena_t *scratch);
 int pass_dce(ir_func_t *f, arena_t *scratch);
 
