@@ -19,6 +19,7 @@ enum {
     VAR = IR_VARIADIC,
     RES_NONE = IR_T_NONE,
     RES_I32 = IR_T_I32,
+    RES_I64 = IR_T_I64,
     RES_FUNCREF = IR_T_FUNCREF,
     RES_OWN = IR_RES_OWN,
     RES_SAME = IR_RES_SAME,

@@ -10,6 +10,7 @@ static const ir_pass_t passes[] = {
     {"copy", pass_copy},
     {"fold", pass_fold},
     {"gvn", pass_gvn},
+    {"strength", pass_strength},
     {"dce", pass_dce},
 };
 enum { N_PASSES = sizeof passes / sizeof passes[0] };
