@@ -11,6 +11,7 @@ static const ir_pass_t passes[] = {
     {"fold", pass_fold},
     {"gvn", pass_gvn},
     {"strength", pass_strength},
+    {"branch", pass_branch},
     {"dce", pass_dce},
 };
 enum { N_PASSES = sizeof passes / sizeof passes[0] };
