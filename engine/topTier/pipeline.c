@@ -12,6 +12,7 @@ static const ir_pass_t passes[] = {
     {"gvn", pass_gvn},
     {"strength", pass_strength},
     {"branch", pass_branch},
+    {"licm", pass_licm},
     {"dce", pass_dce},
 };
 enum { N_PASSES = sizeof passes / sizeof passes[0] };

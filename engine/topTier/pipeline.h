@@ -25,6 +25,7 @@ int pass_fold(ir_func_t *f, arena_t *scratch);
 int pass_gvn(ir_func_t *f, arena_t *scratch);
 int pass_strength(ir_func_t *f, arena_t *scratch);
 int pass_branch(ir_func_t *f, arena_t *scratch);
+int pass_licm(ir_func_t *f, arena_t *scratch);
 int pass_dce(ir_func_t *f, arena_t *scratch);
 
 #ifdef NDEBUG
