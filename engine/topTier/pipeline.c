@@ -13,6 +13,7 @@ static const ir_pass_t passes[] = {
     {"strength", pass_strength},
     {"branch", pass_branch},
     {"licm", pass_licm},
+    {"loads", pass_loads},
     {"dce", pass_dce},
 };
 enum { N_PASSES = sizeof passes / sizeof passes[0] };

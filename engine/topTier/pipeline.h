@@ -26,6 +26,7 @@ int pass_gvn(ir_func_t *f, arena_t *scratch);
 int pass_strength(ir_func_t *f, arena_t *scratch);
 int pass_branch(ir_func_t *f, arena_t *scratch);
 int pass_licm(ir_func_t *f, arena_t *scratch);
+int pass_loads(ir_func_t *f, arena_t *scratch);
 int pass_dce(ir_func_t *f, arena_t *scratch);
 
 #ifdef NDEBUG
