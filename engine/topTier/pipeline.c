@@ -15,6 +15,7 @@ static const ir_pass_t passes[] = {
     {"licm", pass_licm},
     {"loads", pass_loads},
     {"dce", pass_dce},
+    {"layout", pass_layout},
 };
 enum { N_PASSES = sizeof passes / sizeof passes[0] };
 

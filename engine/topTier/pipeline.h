@@ -28,6 +28,7 @@ int pass_branch(ir_func_t *f, arena_t *scratch);
 int pass_licm(ir_func_t *f, arena_t *scratch);
 int pass_loads(ir_func_t *f, arena_t *scratch);
 int pass_dce(ir_func_t *f, arena_t *scratch);
+int pass_layout(ir_func_t *f, arena_t *scratch);
 
 #ifdef NDEBUG
 #define PIPELINE_VERIFY false
