@@ -5,15 +5,22 @@
 
 #include "error.h"
 
-/* In pipeline order. */
+/* In pipeline order; a pass may come back when an earlier one leaves it more to do. Folding
+ * first gives strength reduction its constant divisors; value numbering then merges the
+ * constants and shifts it emits. Branch folding leaves parameters every edge passes the same
+ * value to, so copy propagation runs again. The loads pass sees addresses value numbering has
+ * merged, and a second numbering merges what the loads it replaced were feeding. Dead code goes
+ * last but one, and the layout, which only orders blocks, is last. */
 static const ir_pass_t passes[] = {
     {"copy", pass_copy},
     {"fold", pass_fold},
-    {"gvn", pass_gvn},
     {"strength", pass_strength},
+    {"gvn", pass_gvn},
     {"branch", pass_branch},
+    {"copy", pass_copy},
     {"licm", pass_licm},
     {"loads", pass_loads},
+    {"gvn", pass_gvn},
     {"dce", pass_dce},
     {"layout", pass_layout},
 };
