@@ -60,13 +60,15 @@ typedef struct threader {
     cfg_t cfg;
     uint32_t *n_in_edges; /* by block, from reachable blocks */
     uint32_t *n_uses;     /* by value: operands and edge arguments everywhere */
+    uint32_t *n_in_jump;  /* by value: zero outside forwarder_jump */
+    uint8_t *locality;    /* by block: 1 if its parameters are read by its jump alone, 2 if not */
 } threader_t;
 
 /* The jump ending block e if e holds nothing else, is not the entry, does not jump to itself,
  * and its parameters are read by that jump alone (so they die with the forwarder); IR_NOREF
  * otherwise. */
 static ir_ref_t
-forwarder_jump(const threader_t *th, uint32_t e)
+forwarder_jump(threader_t *th, uint32_t e)
 {
     const ir_func_t *f = th->f;
     const ir_block_t *blk = ir_block(f, e);
@@ -75,15 +77,20 @@ forwarder_jump(const threader_t *th, uint32_t e)
     const ir_insn_t *t = ir_insn(f, blk->first);
     if (t->op != IR_JUMP || t->n_succs != 1 || t->ext.succs[0].block == e)
         return IR_NOREF;
-    const ir_succ_t *on = &t->ext.succs[0];
-    for (uint32_t i = 0; i < blk->n_params; i++) {
-        uint32_t n = 0;
+    /* Count the jump's reads of each parameter (scratch counts, left at zero again), once per
+     * block: threading the jump itself keeps its parameters' reads to that jump. */
+    if (!th->locality[e]) {
+        const ir_succ_t *on = &t->ext.succs[0];
         for (uint32_t a = 0; a < on->n_args; a++)
-            n += on->args[a] == blk->params[i];
-        if (n != th->n_uses[blk->params[i]])
-            return IR_NOREF;
+            th->n_in_jump[on->args[a]]++;
+        bool is_local = true;
+        for (uint32_t i = 0; i < blk->n_params; i++)
+            is_local &= th->n_in_jump[blk->params[i]] == th->n_uses[blk->params[i]];
+        for (uint32_t a = 0; a < on->n_args; a++)
+            th->n_in_jump[on->args[a]] = 0;
+        th->locality[e] = is_local ? 1 : 2;
     }
-    return blk->first;
+    return th->locality[e] == 1 ? blk->first : IR_NOREF;
 }
 
 static void
@@ -158,7 +165,9 @@ thread_all(ir_func_t *f, arena_t *scratch)
         return rc;
     th.n_in_edges = arena_alloc_array(scratch, f->n_blocks, sizeof *th.n_in_edges);
     th.n_uses = arena_alloc_array(scratch, f->n_insns, sizeof *th.n_uses);
-    if (!th.n_in_edges || !th.n_uses)
+    th.n_in_jump = arena_alloc_array(scratch, f->n_insns, sizeof *th.n_in_jump);
+    th.locality = arena_alloc(scratch, f->n_blocks);
+    if (!th.n_in_edges || !th.n_uses || !th.n_in_jump || !th.locality)
         return scratch->last_error;
     count_uses(&th);
     const cfg_t *cfg = &th.cfg;
