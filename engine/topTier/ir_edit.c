@@ -1,19 +1,13 @@
 /* Shared IR edits (ir_edit.h). Each is linear in what it touches. */
 #include "ir_edit.h"
 
-ir_ref_t
-ir_map_find(ir_ref_t *map, uint32_t n, ir_ref_t r)
+void
+ir_keep_edge(ir_insn_t *t, uint32_t keep)
 {
-    ir_ref_t end = r;
-    uint32_t steps = 0;
-    while (end < n && map[end] && steps++ < n)
-        end = map[end];
-    while (r < n && map[r] && map[r] != end) {
-        ir_ref_t next = map[r];
-        map[r] = end;
-        r = next;
-    }
-    return end;
+    t->ext.succs[0] = t->ext.succs[keep];
+    t->n_succs = 1;
+    t->n_args = 0;
+    t->op = IR_JUMP;
 }
 
 void

@@ -1,6 +1,6 @@
-/* Edits of the IR that several passes share: following a replacement map, moving an instruction,
- * dropping block parameters with their arguments, dropping unreachable blocks, and walking the
- * edges into a block. ir.h builds functions; this file rearranges what is built.
+/* Edits of the IR that several passes share: keeping one edge of a branch, moving an
+ * instruction, dropping block parameters with their arguments, dropping unreachable blocks, and
+ * walking the edges into a block. ir.h builds functions; this file rearranges what is built.
  *
  * Ownership: nothing is allocated here except through the function's own builders. Threading:
  * as the function. Errors: none (the edits cannot fail).
@@ -14,9 +14,8 @@
 #include "cfg.h"
 #include "ir.h"
 
-/* The end of map's chain from r (map has n entries, IR_NOREF: not replaced), compressing the path
- * so repeated lookups stay linear overall. */
-ir_ref_t ir_map_find(ir_ref_t *map, uint32_t n, ir_ref_t r);
+/* Turns br_if / br_table t into a jump along its successor edge `keep`. */
+void ir_keep_edge(ir_insn_t *t, uint32_t keep);
 
 /* Unlinks insn `ref` and links it again just before insn `before` (in before's block). */
 void ir_move_before(ir_func_t *f, ir_ref_t ref, ir_ref_t before);

@@ -25,15 +25,6 @@ same_edge(const ir_succ_t *a, const ir_succ_t *b)
            (!a->n_args || memcmp(a->args, b->args, a->n_args * sizeof *a->args) == 0);
 }
 
-static void
-to_jump(ir_insn_t *t, uint32_t keep)
-{
-    t->ext.succs[0] = t->ext.succs[keep];
-    t->n_succs = 1;
-    t->n_args = 0;
-    t->op = IR_JUMP;
-}
-
 /* A conditional terminator whose outcome is known, or whose edges do not differ, jumps. */
 static void
 fold_terminator(ir_func_t *f, uint32_t b)
@@ -46,13 +37,14 @@ fold_terminator(ir_func_t *f, uint32_t b)
     if (ir_is_const(f, ir_args(t)[0], &c)) {
         uint32_t i = (uint32_t)c;
         /* spec: br_if takes the first edge on non-zero; br_table's last edge is the default */
-        to_jump(t, t->op == IR_BR_IF ? (i ? 0 : 1) : i < t->n_succs - 1 ? i : t->n_succs - 1);
+        uint32_t last = t->n_succs - 1;
+        ir_keep_edge(t, t->op == IR_BR_IF ? (i ? 0 : 1) : i < last ? i : last);
         return;
     }
     for (uint32_t s = 1; s < t->n_succs; s++)
         if (!same_edge(&t->ext.succs[0], &t->ext.succs[s]))
             return;
-    to_jump(t, 0);
+    ir_keep_edge(t, 0);
 }
 
 typedef struct threader {
