@@ -171,6 +171,49 @@ START_TEST(test_inline_limits_are_options)
 }
 END_TEST
 
+START_TEST(test_inline_growth_is_bounded)
+{
+    /* 5,000 calls of a callee of a dozen instructions: inlining stops at twice the caller's
+     * size plus 4,096 instructions, and the calls past that stay calls. */
+    enum { CALLS = 5000 };
+    size_t cap = 256 + 48 * (size_t)CALLS; /* 39 bytes a call */
+    char *wat = malloc(cap);
+    ck_assert_ptr_nonnull(wat);
+    size_t n = (size_t)snprintf(wat, cap, "(module (func $f (param i32) (result i32)\n"
+                                "  (i32.add (i32.mul (local.get 0) (i32.const 3))\n"
+                                "    (i32.xor (local.get 0) (i32.const 5))))\n"
+                                "  (func (param i32) (result i32)\n");
+    for (int i = 0; i < CALLS; i++)
+        n += (size_t)snprintf(wat + n, cap - n, "(local.set 0 (call $f (local.get 0)))\n");
+    snprintf(wat + n, cap - n, "(local.get 0)))");
+    sl_module_t *m = decode_wat(wat);
+    free(wat);
+    sl_limits_t limits;
+    sl_limits_init(&limits);
+    body_validator_t *v = NULL;
+    ck_assert_int_eq(body_validator_new(&limits, &v), 0);
+    arena_t arena;
+    arena_init(&arena, 0);
+    ir_func_t *f = NULL;
+    sl_error_t err = {0};
+    ck_assert_int_eq(ir_build(v, &arena, m, 1, &f, &err), 0);
+    uint32_t before = f->n_insns;
+    pipeline_env_t env;
+    pipeline_env_init(&env, m);
+    ck_assert_msg(pipeline_run_env(f, &env, "inline", true, &err) == 0, "%s", err.message);
+    unsigned n_calls = 0;
+    for (uint32_t l = 0; l < f->n_layout; l++)
+        IR_FOREACH_INSN(f, f->layout[l], r)
+            n_calls += ir_insn(f, r)->op == IR_CALL;
+    ck_assert_uint_le(f->n_insns, 2 * before + 4096 + 64);
+    ck_assert_uint_gt(n_calls, 0);
+    ck_assert_uint_lt(n_calls, CALLS);
+    arena_fini(&arena);
+    body_validator_free(v);
+    sl_module_unref(m);
+}
+END_TEST
+
 START_TEST(test_inline_without_a_module_does_nothing)
 {
     /* Text IR names callees by index only: nothing to build them from. */
@@ -200,6 +243,7 @@ inline_suite(void)
     tcase_add_test(tc, test_inline_results_and_loops);
     tcase_add_test(tc, test_inline_leaves_what_it_must);
     tcase_add_test(tc, test_inline_limits_are_options);
+    tcase_add_test(tc, test_inline_growth_is_bounded);
     tcase_add_test(tc, test_inline_without_a_module_does_nothing);
     suite_add_tcase(s, tc);
     return s;
