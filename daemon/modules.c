@@ -13,7 +13,6 @@
 #include "log.h"
 #include "routes.h"
 #include "session.h"
-#include "upload.h"
 
 /* Executor threads run wasm: the engine's stack check needs room below it to trap in time. */
 #define EXECUTOR_STACK_SIZE (8u << 20)
@@ -279,10 +278,6 @@ void
 modules_one_start(daemon_t *daemon, const route_t *route, request_t *req)
 {
     modules_t *m = &daemon->modules;
-    if (req->method == HTTP_PUT) {
-        upload_start(m, req);
-        return;
-    }
     registry_entry_t *e = find_or_404(m, req);
     if (e == NULL)
         return;

@@ -16,8 +16,8 @@
  * keeps the pool free of any knowledge of HTTP.
  *
  * Endpoints here: GET /v1/modules (list), GET/DELETE /v1/modules/{name}, GET
- * /v1/modules/{name}/timeline[?format=trace]; PUT /v1/modules/{name} is upload_start, POST
- * .../fetch is fetch_module_start and POST .../invoke/{export} is invoke_start.
+ * /v1/modules/{name}/timeline[?format=trace]. PUT /v1/modules/{name} is upload_start (upload.h),
+ * POST .../fetch is fetch_module_start and POST .../invoke/{export} is invoke_start.
  *
  * Ownership: modules_t is embedded in daemon_t. modules_start creates the engine, pool, executor
  * and fetcher; modules_stop_workers (after every request was aborted, which cancelled every

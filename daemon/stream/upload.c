@@ -83,8 +83,9 @@ static const request_body_handler_t upload_body = {
 };
 
 void
-upload_start(modules_t *m, request_t *req)
+upload_start(daemon_t *daemon, const struct route *route, request_t *req)
 {
+    modules_t *m = &daemon->modules;
     const char *name = req->params[0].at;
     size_t len = req->params[0].len;
     if (!modules_name_ok(name, len)) {

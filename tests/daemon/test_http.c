@@ -1168,6 +1168,11 @@ START_TEST(test_daemon_wrong_method_is_405_with_allow)
     assert_error_body(r.body, "method_not_allowed", "POST");
     request(curl, proc.port, "DELETE", "/healthz", NULL, NULL, &r);
     ck_assert_int_eq(r.status, 405);
+    /* Two rows share this pattern (GET/HEAD/DELETE and PUT): Allow names the methods of both. */
+    request(curl, proc.port, "POST", "/v1/modules/m", "x=1", NULL, &r);
+    ck_assert_int_eq(r.status, 405);
+    ck_assert_msg(strstr(r.headers, "\r\nAllow: DELETE, GET, HEAD, PUT\r\n") != NULL, "%s",
+                  r.headers);
     curl_easy_cleanup(curl);
 }
 END_TEST
