@@ -85,6 +85,8 @@ on_session_done(void *user, session_outcome_t *out)
 {
     fetch_module_t *fm = user;
     modules_t *m = fm->modules;
+    if (out->module != NULL)
+        modules_install(m, out);
     if (fm->is_fetching) { /* the engine refused the bytes before the transfer ended */
         fetch_cancel(&fm->fetch);
         fm->is_fetching = false;

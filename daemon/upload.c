@@ -31,6 +31,8 @@ static void
 on_session_done(void *user, session_outcome_t *out)
 {
     upload_t *u = user;
+    if (out->module != NULL)
+        modules_install(u->modules, out);
     if (u->is_aborted)
         request_release(u->req);
     else if (!u->is_replied)

@@ -1,4 +1,4 @@
-/* One incoming module: streaming compilation, digest, backpressure, install (see session.h). */
+/* One incoming module: streaming compilation, digest, backpressure (see session.h). */
 #include "session.h"
 
 #include <openssl/evp.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "modules.h"
 #include "response.h"
 #include "timeline.h"
 
@@ -20,10 +20,10 @@ struct session {
     timeline_t timeline;
     uint64_t size;           /* bytes received */
     mailbox_item_t done;     /* posted once, by the compilation's done callback */
-    session_t *next_paused;  /* modules->paused */
+    session_t *next_paused;  /* sessions.paused */
     bool is_input_done;      /* finish or abort was called */
     bool is_aborted;         /* by the source or the size limit */
-    bool is_paused;          /* by backpressure, and in modules->paused */
+    bool is_paused;          /* by backpressure, and in sessions.paused */
 };
 
 static void
@@ -40,7 +40,7 @@ unlink_paused(session_t *s)
     if (!s->is_paused)
         return;
     s->is_paused = false;
-    for (session_t **p = &s->modules->paused; *p != NULL; p = &(*p)->next_paused)
+    for (session_t **p = &s->modules->sessions.paused; *p != NULL; p = &(*p)->next_paused)
         if (*p == s) {
             *p = s->next_paused;
             break;
@@ -106,52 +106,15 @@ describe_error(session_t *s, int rc, const sl_error_t *err, session_outcome_t *o
                            extra, message);
 }
 
+/* The digest of the bytes, as lower-case hex. */
 static void
-install(session_t *s, sl_module_t *module, char hex[65], session_outcome_t *out)
+digest_hex(session_t *s, char hex[65])
 {
-    modules_t *m = s->modules;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned digest_size = 0;
     if (EVP_DigestFinal_ex(s->md, digest, &digest_size) == 1)
         for (unsigned i = 0; i < digest_size && i < 32; i++)
             snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-
-    char why[128];
-    if (!modules_has_room(m, s->name, strlen(s->name), why, sizeof why)) {
-        sl_module_unref(module); /* its code goes back to the space at once */
-        count_failure(m, "exhausted");
-        out->status = 507;
-        out->body = error_body(507, "module_limit", NULL, why);
-        return;
-    }
-    registry_entry_t *e = registry_entry_new(s->name, module, hex, s->size, &s->timeline);
-    bool is_replaced = false;
-    const registry_entry_t *old = registry_find(&m->registry, s->name, strlen(s->name));
-    if (e != NULL && old != NULL)
-        instance_cache_drop(&m->idle, old->module); /* so that its code goes with the entry */
-    if (e == NULL || registry_put(&m->registry, e, &is_replaced) < 0) {
-        registry_entry_free(e);
-        count_failure(m, "internal");
-        out->status = 500;
-        out->body = error_body(500, "internal", NULL, "out of memory");
-        return;
-    }
-    const timeline_t *t = &e->timeline;
-    metrics_add(m->metrics, METRIC_modules_compiled_total, NULL, 1);
-    metrics_add(m->metrics, METRIC_functions_compiled_total, (const char *[]){"baseline"},
-                t->functions_total);
-    metrics_observe(m->metrics, METRIC_module_compile_seconds, NULL,
-                    (double)t->compile_cpu_ns / 1e9);
-    if (t->last_byte_ns != 0 && t->ready_ns >= t->last_byte_ns)
-        metrics_observe(m->metrics, METRIC_module_ready_after_last_byte_seconds, NULL,
-                        (double)(t->ready_ns - t->last_byte_ns) / 1e9);
-    metrics_set(m->metrics, METRIC_modules, NULL, registry_count(&m->registry));
-    LOG(LOG_LEVEL_DEBUG, "module %s %s: %llu bytes, %u functions", s->name,
-        is_replaced ? "replaced" : "added", (unsigned long long)s->size, t->functions_total);
-    out->status = is_replaced ? 200 : 201;
-    out->body = registry_entry_json(e);
-    out->sha256 = hex;
-    out->entry = e;
 }
 
 /* The compilation is done: back on the loop thread. */
@@ -161,7 +124,13 @@ on_done(mailbox_item_t *item)
     session_t *s = (session_t *)((char *)item - offsetof(session_t, done));
     unlink_paused(s);
     char hex[65] = "";
-    session_outcome_t out = {.is_aborted = s->is_aborted, .sha256 = ""};
+    session_outcome_t out = {
+        .is_aborted = s->is_aborted,
+        .name = s->name,
+        .sha256 = hex,
+        .size = s->size,
+        .timeline = &s->timeline,
+    };
     if (s->is_aborted) {
         count_failure(s->modules, "aborted");
     } else {
@@ -171,17 +140,17 @@ on_done(mailbox_item_t *item)
         s->timeline.ready_ns = timeline_now_ns();
         s->timeline.size = s->size;
 
-        sl_module_t *module = NULL;
         sl_error_t err;
         memset(&err, 0, sizeof err);
-        int rc = sl_compilation_result(s->compilation, &module, &err);
+        int rc = sl_compilation_result(s->compilation, &out.module, &err);
         if (rc == 0)
-            install(s, module, hex, &out); /* the entry takes the reference */
+            digest_hex(s, hex);
         else
             describe_error(s, rc, &err, &out);
     }
     s->ops->done(s->user, &out);
-    json_decref(out.body); /* NULL when the source took it */
+    json_decref(out.body);        /* NULL when the source took it */
+    sl_module_unref(out.module); /* likewise */
     session_free(s);
 }
 
@@ -195,6 +164,17 @@ end_input(session_t *s, bool is_abort)
         sl_compilation_abort(s->compilation);
     else
         sl_compilation_finish(s->compilation); /* its error, if any, comes with the result */
+}
+
+static void on_drain_timer(uv_timer_t *timer);
+
+/* Starts the drain timer unless it runs. */
+static void
+watch_paused(sessions_t *ss)
+{
+    if (!ss->has_timer || uv_is_active((uv_handle_t *)&ss->drain_timer))
+        return;
+    uv_timer_start(&ss->drain_timer, on_drain_timer, 2, 2);
 }
 
 int
@@ -218,10 +198,10 @@ session_feed(session_t *s, const void *data, size_t size)
     }
     if (!s->is_paused && sl_compilation_pending(s->compilation) > m->config->compile_queue_depth) {
         s->is_paused = true;
-        s->next_paused = m->paused;
-        m->paused = s;
+        s->next_paused = m->sessions.paused;
+        m->sessions.paused = s;
         s->ops->pause(s->user);
-        modules_watch_paused(m);
+        watch_paused(&m->sessions);
     }
     return 0;
 }
@@ -250,18 +230,20 @@ session_size(const session_t *s)
     return s->size;
 }
 
-void
-session_drain(modules_t *m)
+/* Resumes the paused sessions whose compile queue has drained. */
+static void
+on_drain_timer(uv_timer_t *timer)
 {
-    session_t *list = m->paused;
-    m->paused = NULL;
+    sessions_t *ss = timer->data;
+    session_t *list = ss->paused;
+    ss->paused = NULL;
     while (list != NULL) {
         session_t *s = list;
         list = s->next_paused;
         s->next_paused = NULL;
-        if (sl_compilation_pending(s->compilation) > m->config->compile_queue_depth / 2) {
-            s->next_paused = m->paused;
-            m->paused = s;
+        if (sl_compilation_pending(s->compilation) > s->modules->config->compile_queue_depth / 2) {
+            s->next_paused = ss->paused;
+            ss->paused = s;
             continue;
         }
         /* Resuming may deliver buffered input at once, and so pause again: s is off the list
@@ -269,6 +251,26 @@ session_drain(modules_t *m)
         s->is_paused = false;
         s->ops->resume(s->user);
     }
+    if (ss->paused == NULL)
+        uv_timer_stop(&ss->drain_timer);
+}
+
+void
+sessions_init(sessions_t *ss, uv_loop_t *loop)
+{
+    *ss = (sessions_t){0};
+    uv_timer_init(loop, &ss->drain_timer);
+    ss->drain_timer.data = ss;
+    ss->has_timer = true;
+}
+
+void
+sessions_close(sessions_t *ss)
+{
+    if (!ss->has_timer)
+        return;
+    ss->has_timer = false;
+    uv_close((uv_handle_t *)&ss->drain_timer, NULL); /* embedded: the owner outlives uv_run */
 }
 
 int
