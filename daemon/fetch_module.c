@@ -228,7 +228,7 @@ begin(fetch_module_t *fm)
         return;
     }
     fm->is_fetching = true;
-    int rc = session_new(m, fm->name, strlen(fm->name), 0, &fetch_session_ops, fm, &fm->session);
+    int rc = session_new(&m->sessions, fm->name, strlen(fm->name), 0, &fetch_session_ops, fm, &fm->session);
     if (rc < 0) {
         fetch_cancel(&fm->fetch);
         modules_reply_error(fm->req, 500, "internal", NULL, "cannot start a compilation: %s",

@@ -69,7 +69,9 @@ modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox_t *
             return rc;
         }
     }
-    sessions_init(&m->sessions, loop);
+    sessions_init(&m->sessions, loop, m->pool, mailbox, metrics,
+                  &(session_limits_t){.max_module_size = config->max_module_size,
+                                      .queue_depth = config->compile_queue_depth});
     validators_init(&m->validators);
     rc = fetcher_init(&m->fetcher, loop);
     if (rc < 0) {

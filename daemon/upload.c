@@ -112,7 +112,7 @@ upload_start(daemon_t *daemon, const struct route *route, request_t *req)
     }
     u->modules = m;
     u->req = req;
-    int rc = session_new(m, name, len, req->has_content_length ? req->content_length : 0,
+    int rc = session_new(&m->sessions, name, len, req->has_content_length ? req->content_length : 0,
                          &upload_ops, u, &u->session);
     if (rc < 0) {
         free(u);

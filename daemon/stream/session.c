@@ -6,15 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modules.h"
 #include "response.h"
 #include "timeline.h"
 
 struct session {
-    modules_t *modules;
+    sessions_t *sessions;
     const session_ops_t *ops;
     void *user;
-    char name[MODULES_MAX_NAME + 1];
     sl_compilation_t *compilation;
     EVP_MD_CTX *md;
     timeline_t timeline;
@@ -24,6 +22,7 @@ struct session {
     bool is_input_done;      /* finish or abort was called */
     bool is_aborted;         /* by the source or the size limit */
     bool is_paused;          /* by backpressure, and in sessions.paused */
+    char name[];             /* NUL-terminated */
 };
 
 static void
@@ -40,7 +39,7 @@ unlink_paused(session_t *s)
     if (!s->is_paused)
         return;
     s->is_paused = false;
-    for (session_t **p = &s->modules->sessions.paused; *p != NULL; p = &(*p)->next_paused)
+    for (session_t **p = &s->sessions->paused; *p != NULL; p = &(*p)->next_paused)
         if (*p == s) {
             *p = s->next_paused;
             break;
@@ -53,13 +52,13 @@ static void
 on_compilation_done(void *user, sl_compilation_t *compilation)
 {
     session_t *s = user;
-    mailbox_post(s->modules->mailbox, &s->done);
+    mailbox_post(s->sessions->mailbox, &s->done);
 }
 
 static void
-count_failure(modules_t *m, const char *kind)
+count_failure(sessions_t *ss, const char *kind)
 {
-    metrics_add(m->metrics, METRIC_module_upload_failures_total, (const char *[]){kind}, 1);
+    metrics_add(ss->metrics, METRIC_module_upload_failures_total, (const char *[]){kind}, 1);
 }
 
 /* {"error":{"kind","code","message",...extra}}, as modules_reply_error builds it. */
@@ -84,7 +83,7 @@ describe_error(session_t *s, int rc, const sl_error_t *err, session_outcome_t *o
                  : rc == SL_ELIMIT                        ? 413
                  : rc == SL_ENOSPACE                      ? 507
                                                           : 500;
-    count_failure(s->modules, status == 500 ? "internal" : kind);
+    count_failure(s->sessions, status == 500 ? "internal" : kind);
     json_t *extra = json_pack("{s:I,s:o,s:o}", "offset", (json_int_t)err->offset, "section",
                               err->section != SL_NO_SECTION ? json_string(sl_section_name(
                                                                   err->section))
@@ -132,7 +131,7 @@ on_done(mailbox_item_t *item)
         .timeline = &s->timeline,
     };
     if (s->is_aborted) {
-        count_failure(s->modules, "aborted");
+        count_failure(s->sessions, "aborted");
     } else {
         sl_compilation_timeline_t ct;
         sl_compilation_timeline(s->compilation, &ct);
@@ -180,12 +179,12 @@ watch_paused(sessions_t *ss)
 int
 session_feed(session_t *s, const void *data, size_t size)
 {
-    modules_t *m = s->modules;
+    sessions_t *ss = s->sessions;
     if (s->is_input_done)
         return s->is_aborted ? SL_ELIMIT : SL_EMALFORMED;
     s->size += size;
-    if (s->size > m->config->max_module_size) {
-        count_failure(m, "too_large");
+    if (s->size > ss->limits.max_module_size) {
+        count_failure(ss, "too_large");
         s->is_aborted = true;
         end_input(s, true);
         return SL_ELIMIT;
@@ -196,12 +195,12 @@ session_feed(session_t *s, const void *data, size_t size)
         end_input(s, false); /* described at done, with the error's detail */
         return rc;
     }
-    if (!s->is_paused && sl_compilation_pending(s->compilation) > m->config->compile_queue_depth) {
+    if (!s->is_paused && sl_compilation_pending(s->compilation) > ss->limits.queue_depth) {
         s->is_paused = true;
-        s->next_paused = m->sessions.paused;
-        m->sessions.paused = s;
+        s->next_paused = ss->paused;
+        ss->paused = s;
         s->ops->pause(s->user);
-        watch_paused(&m->sessions);
+        watch_paused(ss);
     }
     return 0;
 }
@@ -241,7 +240,7 @@ on_drain_timer(uv_timer_t *timer)
         session_t *s = list;
         list = s->next_paused;
         s->next_paused = NULL;
-        if (sl_compilation_pending(s->compilation) > s->modules->config->compile_queue_depth / 2) {
+        if (sl_compilation_pending(s->compilation) > ss->limits.queue_depth / 2) {
             s->next_paused = ss->paused;
             ss->paused = s;
             continue;
@@ -256,9 +255,10 @@ on_drain_timer(uv_timer_t *timer)
 }
 
 void
-sessions_init(sessions_t *ss, uv_loop_t *loop)
+sessions_init(sessions_t *ss, uv_loop_t *loop, sl_compile_pool_t *pool, mailbox_t *mailbox,
+              metrics_t *metrics, const session_limits_t *limits)
 {
-    *ss = (sessions_t){0};
+    *ss = (sessions_t){.pool = pool, .mailbox = mailbox, .metrics = metrics, .limits = *limits};
     uv_timer_init(loop, &ss->drain_timer);
     ss->drain_timer.data = ss;
     ss->has_timer = true;
@@ -274,13 +274,11 @@ sessions_close(sessions_t *ss)
 }
 
 int
-session_new(modules_t *m, const char *name, size_t name_len, uint64_t size_hint,
+session_new(sessions_t *ss, const char *name, size_t name_len, uint64_t size_hint,
             const session_ops_t *ops, void *user, session_t **out)
 {
     *out = NULL;
-    if (name_len > MODULES_MAX_NAME)
-        return SL_EARG;
-    session_t *s = calloc(1, sizeof *s);
+    session_t *s = calloc(1, sizeof *s + name_len + 1);
     if (s == NULL || (s->md = EVP_MD_CTX_new()) == NULL ||
         EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1) {
         if (s != NULL)
@@ -288,7 +286,7 @@ session_new(modules_t *m, const char *name, size_t name_len, uint64_t size_hint,
         free(s);
         return SL_ENOMEM;
     }
-    s->modules = m;
+    s->sessions = ss;
     s->ops = ops;
     s->user = user;
     memcpy(s->name, name, name_len);
@@ -299,7 +297,7 @@ session_new(modules_t *m, const char *name, size_t name_len, uint64_t size_hint,
         .on_done = on_compilation_done,
         .user = s,
     };
-    int rc = sl_compilation_new(m->pool, &options, &s->compilation);
+    int rc = sl_compilation_new(ss->pool, &options, &s->compilation);
     if (rc < 0) {
         session_free(s);
         return rc;

@@ -18,8 +18,8 @@
  * Backpressure: the compile pool reports only whole compilations, so a 2 ms repeating timer,
  * running only while some session is paused, resumes each paused session once its queue has
  * drained to half the depth. Polling costs nothing while nothing is paused and keeps the pool
- * free of any knowledge of HTTP. The timer and the list of paused sessions are the daemon's
- * sessions_t.
+ * free of any knowledge of HTTP. The timer and the list of paused sessions are in sessions_t,
+ * beside what every session uses: the pool, the mailbox, the metrics and the limits.
  *
  * A session's source must keep calling nothing but session_abort after session_feed failed, and
  * nothing at all after finish or abort, except a late session_abort (a client gone while the
@@ -43,21 +43,33 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "mailbox.h"
+#include "metrics.h"
 #include "slipstream.h"
 #include "timeline.h"
 
-struct modules;
 typedef struct session session_t;
+
+typedef struct session_limits {
+    uint64_t max_module_size; /* [modules] max_module_size: bytes of one module */
+    uint64_t queue_depth;     /* [compile] queue_depth: bodies pending before a pause */
+} session_limits_t;
 
 /* What the sessions of one daemon share. */
 typedef struct sessions {
+    /* read-only after sessions_init */
+    sl_compile_pool_t *pool; /* compiles every session's bodies */
+    mailbox_t *mailbox;      /* brings each compilation's end to the loop */
+    metrics_t *metrics;      /* module_upload_failures_total */
+    session_limits_t limits;
     /* private, loop thread */
     session_t *paused; /* paused for backpressure, linked by session.next_paused */
     uv_timer_t drain_timer;
     bool has_timer;
 } sessions_t;
 
-void sessions_init(sessions_t *ss, uv_loop_t *loop);
+void sessions_init(sessions_t *ss, uv_loop_t *loop, sl_compile_pool_t *pool, mailbox_t *mailbox,
+                   metrics_t *metrics, const session_limits_t *limits);
 /* Closes the drain timer; after it no session may be started. */
 void sessions_close(sessions_t *ss);
 
@@ -79,7 +91,7 @@ typedef struct session_ops {
     void (*done)(void *user, session_outcome_t *outcome);
 } session_ops_t;
 
-int session_new(struct modules *m, const char *name, size_t name_len, uint64_t size_hint,
+int session_new(sessions_t *ss, const char *name, size_t name_len, uint64_t size_hint,
                 const session_ops_t *ops, void *user, session_t **out);
 int session_feed(session_t *s, const void *data, size_t size);
 void session_finish(session_t *s);
