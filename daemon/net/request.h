@@ -15,7 +15,7 @@
  *                                   request_resume
  *     .
  *     .   request_reply(req, res)   the answer: now, or later from a mailbox callback after work
- *                                   on another thread (daemon/mailbox.h)
+ *                                   on another thread (core/mailbox.h)
  *
  *   on_abort(req, reason)           instead of what is left of the above: SL_EABORTED when the
  *                                   client went away, its body stalled or crawled (timeouts, see
