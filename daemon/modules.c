@@ -2,7 +2,6 @@
  * modules.h). */
 #include "modules.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +132,7 @@ modules_name_ok(const char *name, size_t len)
 void
 modules_reply_bad_name(request_t *req)
 {
-    modules_reply_error(req, 400, "bad_name", NULL,
+    request_reply_error(req, 400, "bad_name", NULL,
                         "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -, not only dots",
                         MODULES_MAX_NAME);
 }
@@ -158,11 +157,9 @@ modules_reply_if_full(modules_t *m, request_t *req, const char *name, size_t len
     if (has_room(m, name, len, why, sizeof why))
         return false;
     metrics_add(m->metrics, METRIC_module_upload_failures_total, (const char *[]){"exhausted"}, 1);
-    modules_reply_error(req, 507, "module_limit", NULL, "%s", why);
+    request_reply_error(req, 507, "module_limit", NULL, "%s", why);
     return true;
 }
-
-static json_t *error_body(int status, const char *code, json_t *extra, const char *message);
 
 static void
 count_failure(modules_t *m, const char *kind)
@@ -180,7 +177,7 @@ modules_install(modules_t *m, session_outcome_t *out)
         sl_module_unref(module); /* its code goes back to the space at once */
         count_failure(m, "exhausted");
         out->status = 507;
-        out->body = error_body(507, "module_limit", NULL, why);
+        out->body = response_error_json(507, "module_limit", NULL, why);
         return;
     }
     registry_entry_t *e = registry_entry_new(out->name, module, out->sha256, out->size,
@@ -193,7 +190,7 @@ modules_install(modules_t *m, session_outcome_t *out)
         registry_entry_free(e);
         count_failure(m, "internal");
         out->status = 500;
-        out->body = error_body(500, "internal", NULL, "out of memory");
+        out->body = response_error_json(500, "internal", NULL, "out of memory");
         return;
     }
     const timeline_t *t = &e->timeline;
@@ -240,53 +237,6 @@ modules_escape(const char *bytes, size_t len, char *buf, size_t size)
     return n;
 }
 
-void
-modules_reply_json(request_t *req, int status, json_t *json)
-{
-    /* 15 digits: timeline milliseconds (3 decimals) print as 12.345, not 12.345000000000001. */
-    char *text = json != NULL ? json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-    response_t res;
-    response_init(&res);
-    if (text != NULL) {
-        response_body(&res, status, NULL, text, strlen(text));
-        request_reply(req, &res);
-    } else {
-        request_reply_error(req, 500, "out of memory");
-    }
-    response_fini(&res);
-    json_decref(json);
-}
-
-/* {"error":{"kind","code","message",...extra}}; `message` is made ASCII (jansson takes UTF-8
- * only, and messages may quote client input). */
-static json_t *
-error_body(int status, const char *code, json_t *extra, const char *message)
-{
-    char text[512];
-    snprintf(text, sizeof text, "%s", message);
-    for (char *p = text; *p != '\0'; p++)
-        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-            *p = '?';
-    json_t *error = json_pack("{s:s,s:s,s:s}", "kind", response_kind(status), "code", code,
-                              "message", text);
-    if (error != NULL && extra != NULL)
-        json_object_update(error, extra);
-    json_decref(extra);
-    return error != NULL ? json_pack("{s:o}", "error", error) : NULL;
-}
-
-void
-modules_reply_error(request_t *req, int status, const char *code, json_t *extra, const char *fmt,
-                    ...)
-{
-    char message[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    modules_reply_json(req, status, error_body(status, code, extra, message));
-}
-
 /* The entry of the request's {name}, or NULL after answering 404. */
 static registry_entry_t *
 find_or_404(modules_t *m, request_t *req)
@@ -296,7 +246,7 @@ find_or_404(modules_t *m, request_t *req)
     registry_entry_t *e = modules_name_ok(name, len) ? registry_find(&m->registry, name, len)
                                                      : NULL;
     if (e == NULL)
-        modules_reply_error(req, 404, "unknown_module", NULL, "no module named '%.*s'",
+        request_reply_error(req, 404, "unknown_module", NULL, "no module named '%.*s'",
                             (int)(len > 128 ? 128 : len), name);
     return e;
 }
@@ -311,7 +261,7 @@ modules_list_start(daemon_t *daemon, const route_t *route, request_t *req)
         json_array_append_new(list, json_pack("{s:s,s:I,s:s}", "name", e->name, "size",
                                               (json_int_t)e->size, "sha256", e->sha256));
     }
-    modules_reply_json(req, 200, list != NULL ? json_pack("{s:o}", "modules", list) : NULL);
+    request_reply_json(req, 200, list != NULL ? json_pack("{s:o}", "modules", list) : NULL);
 }
 
 void
@@ -332,7 +282,7 @@ modules_one_start(daemon_t *daemon, const route_t *route, request_t *req)
         response_fini(&res);
         return;
     }
-    modules_reply_json(req, 200, registry_entry_json(e));
+    request_reply_json(req, 200, registry_entry_json(e));
 }
 
 /* True when the query string has format=trace. */
@@ -361,7 +311,7 @@ modules_timeline_start(daemon_t *daemon, const route_t *route, request_t *req)
     if (e == NULL)
         return;
     if (wants_trace(req))
-        modules_reply_json(req, 200, timeline_trace(&e->timeline, e->name));
+        request_reply_json(req, 200, timeline_trace(&e->timeline, e->name));
     else
-        modules_reply_json(req, 200, timeline_json(&e->timeline));
+        request_reply_json(req, 200, timeline_json(&e->timeline));
 }

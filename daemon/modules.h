@@ -102,12 +102,4 @@ void modules_one_start(struct daemon *daemon, const struct route *route, struct 
 void modules_timeline_start(struct daemon *daemon, const struct route *route,
                             struct request *req);
 
-/* Replies with `json` (taking the reference); 500 when it is NULL. */
-void modules_reply_json(struct request *req, int status, json_t *json);
-
-/* Replies with an error: {"error":{"kind","code","message", ...extra}}; `extra` (may be NULL) is
- * an object whose members join the error, its reference taken. */
-void modules_reply_error(struct request *req, int status, const char *code, json_t *extra,
-                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
 #endif

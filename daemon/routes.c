@@ -40,32 +40,19 @@ static const route_t routes[] = {
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
 static void
-reply_json(request_t *req, int status, json_t *body)
-{
-    response_t res;
-    response_init(&res);
-    if (body != NULL && response_json(&res, status, body) == 0)
-        request_reply(req, &res);
-    else
-        request_reply_error(req, 500, "out of memory");
-    response_fini(&res);
-    json_decref(body);
-}
-
-static void
 handle_healthz(daemon_t *daemon, const route_t *route, request_t *req)
 {
-    reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
+    request_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
 }
 
 static void
 handle_readyz(daemon_t *daemon, const route_t *route, request_t *req)
 {
     if (daemon == NULL || !daemon->is_ready)
-        request_reply_error(req, 503, "not ready: %s",
+        request_reply_error(req, 503, NULL, NULL, "not ready: %s",
                             daemon != NULL && daemon->is_stopping ? "stopping" : "starting");
     else
-        reply_json(req, 200, json_pack("{s:s}", "status", "ready"));
+        request_reply_json(req, 200, json_pack("{s:s}", "status", "ready"));
 }
 
 static void
@@ -74,12 +61,12 @@ handle_metrics(daemon_t *daemon, const route_t *route, request_t *req)
     char *text;
     size_t size;
     if (daemon == NULL) {
-        request_reply_error(req, 503, "no metrics without a daemon");
+        request_reply_error(req, 503, NULL, NULL, "no metrics without a daemon");
         return;
     }
     metrics_set(&daemon->metrics, METRIC_http_connections, NULL, daemon->conns.n_conns);
     if (metrics_render(&daemon->metrics, &text, &size) < 0) {
-        request_reply_error(req, 500, "out of memory");
+        request_reply_error(req, 500, NULL, NULL, "out of memory");
         return;
     }
     response_t res;
@@ -208,7 +195,7 @@ routes_dispatch(daemon_t *daemon, request_t *req)
     const route_t *route = find_route(daemon, path, len, bit, req, &allowed);
     if (route == NULL) {
         req->route = "other"; /* never the path itself: clients would choose the series */
-        request_reply_error(req, 404, "no endpoint at %.*s", shown, path);
+        request_reply_error(req, 404, NULL, NULL, "no endpoint at %.*s", shown, path);
         return;
     }
     req->route = route->pattern;
@@ -237,7 +224,7 @@ routes_dispatch(daemon_t *daemon, request_t *req)
             return;
         }
         if (status == 403) {
-            request_reply_error(req, 403, "the admin token is not the right one");
+            request_reply_error(req, 403, NULL, NULL, "the admin token is not the right one");
             return;
         }
     }

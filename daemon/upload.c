@@ -36,7 +36,7 @@ on_session_done(void *user, session_outcome_t *out)
     if (u->is_aborted)
         request_release(u->req);
     else if (!u->is_replied)
-        modules_reply_json(u->req, out->status, out->body);
+        request_reply_json(u->req, out->status, out->body);
     out->body = NULL; /* modules_reply_json took it, or nobody wants it */
     free(u);
 }
@@ -56,7 +56,7 @@ on_chunk(request_t *req, const char *data, size_t size)
     if (u->is_replied)
         return; /* failed already: the rest is read and dropped until the answer goes out */
     if (session_feed(u->session, data, size) == SL_ELIMIT) {
-        modules_reply_error(req, 413, "too_large", NULL,
+        request_reply_error(req, 413, "too_large", NULL,
                             "the module exceeds max_module_size (%llu bytes)",
                             (unsigned long long)m->config->max_module_size);
         u->is_replied = true;
@@ -99,7 +99,7 @@ upload_start(daemon_t *daemon, const struct route *route, request_t *req)
     if (req->has_content_length && req->content_length > m->config->max_module_size) {
         metrics_add(m->metrics, METRIC_module_upload_failures_total,
                     (const char *[]){"too_large"}, 1);
-        modules_reply_error(req, 413, "too_large", NULL,
+        request_reply_error(req, 413, "too_large", NULL,
                             "the module (%llu bytes) exceeds max_module_size (%llu bytes)",
                             (unsigned long long)req->content_length,
                             (unsigned long long)m->config->max_module_size);
@@ -107,7 +107,7 @@ upload_start(daemon_t *daemon, const struct route *route, request_t *req)
     }
     upload_t *u = calloc(1, sizeof *u);
     if (u == NULL) {
-        modules_reply_error(req, 500, "internal", NULL, "out of memory");
+        request_reply_error(req, 500, "internal", NULL, "out of memory");
         return;
     }
     u->modules = m;
@@ -116,7 +116,7 @@ upload_start(daemon_t *daemon, const struct route *route, request_t *req)
                          &upload_ops, u, &u->session);
     if (rc < 0) {
         free(u);
-        modules_reply_error(req, 500, "internal", NULL, "cannot start a compilation: %s",
+        request_reply_error(req, 500, "internal", NULL, "cannot start a compilation: %s",
                             sl_strerror(rc));
         return;
     }

@@ -61,28 +61,14 @@ count_failure(sessions_t *ss, const char *kind)
     metrics_add(ss->metrics, METRIC_module_upload_failures_total, (const char *[]){kind}, 1);
 }
 
-/* {"error":{"kind","code","message",...extra}}, as modules_reply_error builds it. */
-static json_t *
-error_body(int status, const char *code, json_t *extra, const char *message)
-{
-    json_t *error = json_pack("{s:s,s:s,s:s}", "kind", response_kind(status), "code", code,
-                              "message", message);
-    if (error != NULL && extra != NULL)
-        json_object_update(error, extra);
-    json_decref(extra);
-    return error != NULL ? json_pack("{s:o}", "error", error) : NULL;
-}
-
-/* 400 for bad bytes, 413 for a limit of the module, 507 for a full code space: with where the
- * engine found the problem (nowhere in particular for a full space). */
+/* The status of errors.def (400 for bad bytes, 413 for a limit of the module, 507 for a full
+ * code space, ...), with where the engine found the problem (nowhere in particular for a full
+ * space). */
 static void
 describe_error(session_t *s, int rc, const sl_error_t *err, session_outcome_t *out)
 {
     const char *kind = sl_err_kind(rc);
-    int status = rc == SL_EMALFORMED || rc == SL_EINVALID ? 400
-                 : rc == SL_ELIMIT                        ? 413
-                 : rc == SL_ENOSPACE                      ? 507
-                                                          : 500;
+    int status = response_error_status(rc, false);
     count_failure(s->sessions, status == 500 ? "internal" : kind);
     json_t *extra = json_pack("{s:I,s:o,s:o}", "offset", (json_int_t)err->offset, "section",
                               err->section != SL_NO_SECTION ? json_string(sl_section_name(
@@ -93,16 +79,11 @@ describe_error(session_t *s, int rc, const sl_error_t *err, session_outcome_t *o
                                               : json_null());
     if (extra != NULL && err->func_index != SL_NO_INDEX)
         json_object_set_new(extra, "body_offset", json_integer(err->body_offset));
-    char message[512];
-    snprintf(message, sizeof message, "%s", err->message[0] ? err->message : sl_strerror(rc));
-    for (char *p = message; *p != '\0'; p++) /* jansson takes UTF-8 only */
-        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-            *p = '?';
     out->status = status;
-    out->body = error_body(status, status == 500   ? "internal"
-                                   : status == 507 ? "code_space_full"
-                                                   : kind,
-                           extra, message);
+    out->body = response_error_json(status, status == 500   ? "internal"
+                                            : status == 507 ? "code_space_full"
+                                                            : kind,
+                                    extra, err->message[0] ? err->message : sl_strerror(rc));
 }
 
 /* The digest of the bytes, as lower-case hex. */

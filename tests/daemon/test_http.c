@@ -802,6 +802,26 @@ START_TEST(test_response_error_kinds_follow_status)
     ck_assert_str_eq(response_kind(503), "overloaded");
     ck_assert_str_eq(response_kind(599), "internal");
     ck_assert_str_eq(response_reason(431), "Request Header Fields Too Large");
+    /* Engine errors: errors.def's status column; a call turns the module's 4xx into 422. */
+    ck_assert_int_eq(response_error_status(SL_EMALFORMED, false), 400);
+    ck_assert_int_eq(response_error_status(SL_ELIMIT, false), 413);
+    ck_assert_int_eq(response_error_status(SL_ELIMIT, true), 422);
+    ck_assert_int_eq(response_error_status(SL_ENOSPACE, false), 507);
+    ck_assert_int_eq(response_error_status(SL_ENOSPACE, true), 507);
+    ck_assert_int_eq(response_error_status(SL_ENOMEM, true), 500);
+    ck_assert_int_eq(response_error_status(-1000, false), 500);
+    /* The one error body: a code only when given, extra members after the message, ASCII. */
+    json_t *body = response_error_json(404, NULL, NULL, "no \x01 here");
+    char *text = json_dumps(body, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"error\":{\"kind\":\"not_found\",\"message\":\"no ? here\"}}");
+    free(text);
+    json_decref(body);
+    body = response_error_json(507, "module_limit", json_pack("{s:i}", "offset", 3), "full");
+    text = json_dumps(body, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"error\":{\"kind\":\"insufficient_storage\",\"code\":"
+                           "\"module_limit\",\"message\":\"full\",\"offset\":3}}");
+    free(text);
+    json_decref(body);
 }
 END_TEST
 
