@@ -20,9 +20,9 @@
 #include <systemd/sd-daemon.h>
 #endif
 
-/* slipstreamd-test: the same daemon with the test-only routes of daemon/test_routes. */
+/* slipstreamd-test: the same daemon with the test-only routes of tests/daemon/routes. */
 #ifdef SL_TEST_ROUTES
-#include "echo_sha256.h"
+#include "extra_routes.h"
 #endif
 
 enum {
@@ -37,44 +37,9 @@ typedef struct app {
     uv_signal_t sigterm;
     bool has_signals;
 #ifdef SL_TEST_ROUTES
-    echo_worker_t echo_worker;
-    route_t test_routes[1];
+    extra_routes_t extra_routes;
 #endif
 } app_t;
-
-#ifdef SL_TEST_ROUTES
-static void
-stop_test_workers(void *user)
-{
-    app_t *app = user;
-    echo_worker_stop(&app->echo_worker);
-}
-
-static void
-add_test_routes(app_t *app)
-{
-    app->test_routes[0] = (route_t){
-        .pattern = "/v1/echo-sha256",
-        .methods = ROUTE_METHOD(HTTP_PUT) | ROUTE_METHOD(HTTP_POST),
-        .admin_methods = ROUTE_METHOD(HTTP_PUT),
-        .start = echo_sha256_start,
-        .user = &app->echo_worker,
-    };
-    app->daemon.extra_routes = app->test_routes;
-    app->daemon.n_extra_routes = 1;
-    app->daemon.stop_workers = stop_test_workers;
-    app->daemon.stop_workers_user = app;
-}
-
-static int
-start_test_workers(app_t *app)
-{
-    int rc = echo_worker_start(&app->echo_worker, &app->daemon.mailbox);
-    if (rc < 0)
-        LOG(LOG_LEVEL_ERROR, "cannot start the echo worker: %s", strerror(-rc));
-    return rc;
-}
-#endif
 
 /* Tells systemd (Type=notify) about the state; nothing without systemd or outside a unit. */
 static void
@@ -174,7 +139,7 @@ main(int argc, char **argv)
     }
     daemon_init(&app.daemon, &loop, &config);
 #ifdef SL_TEST_ROUTES
-    add_test_routes(&app);
+    extra_routes_add(&app.extra_routes, &app.daemon);
 #endif
 
     /* Signals before the socket: a stop request must never find the default action in place
@@ -186,7 +151,7 @@ main(int argc, char **argv)
         rc = daemon_start(&app.daemon);
 #ifdef SL_TEST_ROUTES
     if (rc == 0)
-        rc = start_test_workers(&app);
+        rc = extra_routes_start(&app.extra_routes, &app.daemon);
 #endif
 
     if (rc == 0) {
