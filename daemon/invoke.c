@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "routes.h"
 #include "values.h"
+#include "vec.h"
 
 /* Arguments are a JSON array: this bounds what one request may make the loop parse. */
 #define MAX_ARGS_BODY (1u << 20)
@@ -28,9 +29,7 @@ typedef struct invocation {
     char *export_name;   /* percent-decoded */
     size_t export_len;
     sl_func_sig_t sig;
-    char *body;
-    size_t body_len;
-    size_t body_cap;
+    bytebuf_t body; /* the JSON arguments, at most MAX_ARGS_BODY bytes */
     sl_value_t *args;
     sl_value_t *results;
     uint64_t timeout_ns;
@@ -74,7 +73,7 @@ invocation_free(invocation_t *inv)
         inv->next->prev = inv->prev;
     sl_module_unref(inv->module);
     free(inv->export_name);
-    free(inv->body);
+    bytebuf_fini(&inv->body);
     free(inv->args);
     free(inv->results);
     uv_close((uv_handle_t *)&inv->queue_timer, on_timer_closed);
@@ -277,8 +276,8 @@ static bool
 parse_args(invocation_t *inv)
 {
     json_error_t jerr;
-    json_t *json = json_loadb(inv->body != NULL ? inv->body : "", inv->body_len,
-                              0, &jerr);
+    json_t *json = json_loadb(inv->body.len ? (const char *)inv->body.items : "", inv->body.len, 0,
+                              &jerr);
     char why[300];
     if (json == NULL) {
         snprintf(why, sizeof why, "the arguments are not JSON: %s (at byte %d)", jerr.text,
@@ -318,26 +317,14 @@ static void
 on_chunk(request_t *req, const char *data, size_t size)
 {
     invocation_t *inv = req->user;
-    if (inv->body_len + size > MAX_ARGS_BODY) {
+    int rc = bytebuf_append(&inv->body, data, size, MAX_ARGS_BODY);
+    if (rc == SL_ELIMIT) {
         count(inv->modules, "error");
         request_reply_error(req, 413, "too_large", NULL, "arguments over %u bytes", MAX_ARGS_BODY);
         invocation_free(inv);
-        return;
+    } else if (rc < 0) {
+        fail(inv, 500, "internal", "out of memory");
     }
-    if (inv->body_len + size > inv->body_cap) {
-        size_t cap = inv->body_cap ? inv->body_cap : 256;
-        while (cap < inv->body_len + size)
-            cap *= 2;
-        char *grown = realloc(inv->body, cap);
-        if (grown == NULL) {
-            fail(inv, 500, "internal", "out of memory");
-            return;
-        }
-        inv->body = grown;
-        inv->body_cap = cap;
-    }
-    memcpy(inv->body + inv->body_len, data, size);
-    inv->body_len += size;
 }
 
 static void
