@@ -157,7 +157,7 @@ count(modules_t *m, const char *result)
 static void
 reply_results(invocation_t *inv)
 {
-    size_t size = 16 + (size_t)inv->sig.n_results * (VALUE_TEXT_MAX + 1);
+    size_t size = 16 + (size_t)inv->sig.n_results * (VALUE_JSON_MAX + 1);
     char *text = malloc(size);
     if (text == NULL) {
         request_reply_error(inv->req, 500, "internal", NULL, "out of memory");
@@ -165,7 +165,7 @@ reply_results(invocation_t *inv)
     }
     size_t used = (size_t)snprintf(text, size, "{\"results\":[");
     for (uint32_t i = 0; i < inv->sig.n_results; i++) {
-        char value[VALUE_TEXT_MAX];
+        char value[VALUE_JSON_MAX];
         value_format(&inv->results[i], value, sizeof value);
         used += (size_t)snprintf(text + used, size - used, "%s%s", i > 0 ? "," : "", value);
     }
