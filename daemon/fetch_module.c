@@ -286,11 +286,7 @@ fetch_module_start(daemon_t *daemon, const struct route *route, request_t *req)
     modules_t *m = &daemon->modules;
     const char *name = req->params[0].at;
     size_t len = req->params[0].len;
-    if (!modules_name_ok(name, len)) {
-        modules_reply_bad_name(req);
-        return;
-    }
-    if (modules_reply_if_full(m, req, name, len))
+    if (modules_reply_if_refused(m, req))
         return;
     fetch_module_t *fm = calloc(1, sizeof *fm);
     if (fm == NULL) {

@@ -129,14 +129,6 @@ modules_name_ok(const char *name, size_t len)
     return !is_dots;
 }
 
-void
-modules_reply_bad_name(request_t *req)
-{
-    request_reply_error(req, 400, "bad_name", NULL,
-                        "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -, not only dots",
-                        MODULES_MAX_NAME);
-}
-
 /* Whether a module named so may be installed: it replaces one, or the registry holds fewer than
  * [modules] max_modules. Otherwise false with the reason in `why`. */
 static bool
@@ -151,8 +143,16 @@ has_room(const modules_t *m, const char *name, size_t len, char *why, size_t siz
 }
 
 bool
-modules_reply_if_full(modules_t *m, request_t *req, const char *name, size_t len)
+modules_reply_if_refused(modules_t *m, request_t *req)
 {
+    const char *name = req->params[0].at;
+    size_t len = req->params[0].len;
+    if (!modules_name_ok(name, len)) {
+        request_reply_error(req, 400, "bad_name", NULL,
+                            "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -, "
+                            "not only dots", MODULES_MAX_NAME);
+        return true;
+    }
     char why[128];
     if (has_room(m, name, len, why, sizeof why))
         return false;

@@ -78,13 +78,11 @@ void modules_fini(modules_t *m);
 
 /* True for a usable module name: 1..MODULES_MAX_NAME bytes of [A-Za-z0-9._-], not only dots. */
 bool modules_name_ok(const char *name, size_t len);
-/* Answers 400 for a name modules_name_ok refuses. */
-void modules_reply_bad_name(struct request *req);
-
-/* Answers 507 and returns true when a module named so could not be installed ([modules]
- * max_modules): at the start of an upload or fetch, to spare the transfer (modules_install checks
- * again: other uploads may end first). */
-bool modules_reply_if_full(modules_t *m, struct request *req, const char *name, size_t len);
+/* At the start of an upload or fetch, whose {name} is the request's first param: answers 400
+ * for a name modules_name_ok refuses, or 507 when a module named so could not be installed
+ * ([modules] max_modules, to spare the transfer: modules_install checks again, since other
+ * uploads may end first), and returns true; false when the request may go on. */
+bool modules_reply_if_refused(modules_t *m, struct request *req);
 
 /* Writes `len` bytes of client input (an export name: any bytes, NUL included) as printable
  * ASCII for a message: \xHH for control bytes, non-ASCII, backslash and quote; "..." where it is

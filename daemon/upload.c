@@ -90,11 +90,7 @@ upload_start(daemon_t *daemon, const struct route *route, request_t *req)
     modules_t *m = &daemon->modules;
     const char *name = req->params[0].at;
     size_t len = req->params[0].len;
-    if (!modules_name_ok(name, len)) {
-        modules_reply_bad_name(req);
-        return;
-    }
-    if (modules_reply_if_full(m, req, name, len))
+    if (modules_reply_if_refused(m, req))
         return;
     if (req->has_content_length && req->content_length > m->config->max_module_size) {
         metrics_add(m->metrics, METRIC_module_upload_failures_total,
