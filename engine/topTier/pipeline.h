@@ -2,8 +2,10 @@
  * runner that verifies the IR after each pass in debug and test builds and names the pass that
  * broke it.
  *
- * A pass takes the function and a scratch arena (emptied after the pass) and returns 0 or the
- * arena's SL_ELIMIT / SL_ENOMEM; passes do not fail otherwise. Threading: as the function.
+ * A pass takes the function and a scratch arena (emptied after the pass), and one that reads
+ * more than the function (inlining) the environment too; it returns 0 or the arena's SL_ELIMIT /
+ * SL_ENOMEM and does not fail otherwise. The environment and its module are only read.
+ * Threading: as the function (the module may be shared: it is immutable once decoded).
  */
 #ifndef SL_TOPTIER_PIPELINE_H
 #define SL_TOPTIER_PIPELINE_H
