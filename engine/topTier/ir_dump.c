@@ -36,8 +36,10 @@ sl_module_ir_text(const sl_module_t *m, uint32_t func_index, const char *passes,
     rc = ir_build(v, &arena, m, func_index, &f, err);
     if (!rc)
         rc = ir_verify(f, err);
+    pipeline_env_t env;
+    pipeline_env_init(&env, m);
     if (!rc)
-        rc = pipeline_run(f, passes, true, err);
+        rc = pipeline_run_env(f, &env, passes, true, err);
     if (!rc) {
         size_t size = 0;
         FILE *out = open_memstream(text, &size);
