@@ -147,8 +147,8 @@ def report(root, out, tops=SCANNED, quiet=False):
     edges, unresolved, ambiguous = build_graph(root, tops)
     if not quiet:
         for (a, b), uses in sorted(edges.items()):
-            print(f"{a} -> {b}  ({len(uses)} include{'s' if len(uses) > 1 else ''}, e.g. {uses[0]})",
-                  file=out)
+            plural = "s" if len(uses) > 1 else ""
+            print(f"{a} -> {b}  ({len(uses)} include{plural}, e.g. {uses[0]})", file=out)
         for path, name, _ in unresolved:
             print(f"unresolved (generated or missing): {path}: {name}", file=out)
     for path, name, candidates in ambiguous:

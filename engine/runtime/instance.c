@@ -2,9 +2,9 @@
  * order of instantiation (spec: modules, instantiation). Linking is in instance_link.c, constant
  * expressions and segments in instance_segments.c.
  *
- * Ownership: see instance.h and store.h. An instance's own arrays (function references, index spaces, element
- * segment references) belong to it; the tables, memories and globals it defines are store
- * objects. Threading: one thread per store; instances of one module may be created on several
+ * Ownership: see instance.h and store.h. An instance's own arrays (function references, index
+ * spaces, element segment references) belong to it; the tables, memories and globals it defines are
+ * store objects. Threading: one thread per store; instances of one module may be created on several
  * threads (module_shared_get is the only shared write).
  */
 #include <stdio.h>
