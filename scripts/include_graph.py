@@ -4,13 +4,13 @@
 Usage: include_graph.py [--quiet] [--root REPO_ROOT] [FOLDER...]
        include_graph.py --self-test
 
-Reads every C source and header (.c .h .def) under the FOLDERs of REPO_ROOT (engine, daemon, tools
-and config of this script's repository by default). A quoted
-name is resolved the way the build resolves it: the including file's own folder first (what the
-preprocessor does for "..."), otherwise the one scanned folder that holds a file of that name (the
-build puts folders on the include path, and includes use bare names). A name two folders hold is
-an error, since which one the compiler picks would depend on the order of -I flags. A name no
-folder holds (a generated header such as daemon_build.h) is listed and ignored.
+Reads every C source and header (.c .h .def) under the FOLDERs of REPO_ROOT (engine, daemon, tools,
+config and common of this script's repository by default). A quoted name is resolved the way the
+build resolves it: the including file's own folder first (what the preprocessor does for "..."),
+otherwise the one scanned folder that holds a file of that name (the build puts folders on the
+include path, and includes use bare names). A name two folders hold is an error, since which one the
+compiler picks would depend on the order of -I flags. A name no folder holds (a generated header
+such as daemon_build.h) is listed and ignored.
 
 Output: one line per edge, "from -> to  (N includes, e.g. file: name)", then each cycle (a strongly
 connected set of two or more folders, with one concrete loop through it). Exits 0 without a cycle,
@@ -22,7 +22,7 @@ import shutil
 import sys
 import tempfile
 
-SCANNED = ("engine", "daemon", "tools", "config")
+SCANNED = ("engine", "daemon", "tools", "config", "common")
 SUFFIXES = (".c", ".h", ".def")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -8,7 +8,7 @@ static const struct {
     const char *kind;
     const char *message;
 } rows[] = {
-#define ERROR(name, kind, msg) {"SL_" #name, #kind, msg},
+#define ERROR(name, kind, msg, status) {"SL_" #name, #kind, msg},
 #include "errors.def"
 #undef ERROR
 };

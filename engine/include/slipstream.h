@@ -24,14 +24,14 @@ extern "C" {
 
 /* Codes are negative: SL_EMALFORMED is -1, and so on down the rows of errors.def. */
 enum sl_error_row_ {
-#define ERROR(name, kind, msg) SL_ROW_##name,
+#define ERROR(name, kind, msg, status) SL_ROW_##name,
 #include "errors.def"
 #undef ERROR
     SL_N_ERRORS_
 };
 enum {
     SL_OK = 0,
-#define ERROR(name, kind, msg) SL_##name = -(SL_ROW_##name + 1),
+#define ERROR(name, kind, msg, status) SL_##name = -(SL_ROW_##name + 1),
 #include "errors.def"
 #undef ERROR
 };

@@ -31,10 +31,12 @@ static void
 on_session_done(void *user, session_outcome_t *out)
 {
     upload_t *u = user;
+    if (out->module != NULL)
+        modules_install(u->modules, out);
     if (u->is_aborted)
         request_release(u->req);
     else if (!u->is_replied)
-        modules_reply_json(u->req, out->status, out->body);
+        request_reply_json(u->req, out->status, out->body);
     out->body = NULL; /* modules_reply_json took it, or nobody wants it */
     free(u);
 }
@@ -54,7 +56,7 @@ on_chunk(request_t *req, const char *data, size_t size)
     if (u->is_replied)
         return; /* failed already: the rest is read and dropped until the answer goes out */
     if (session_feed(u->session, data, size) == SL_ELIMIT) {
-        modules_reply_error(req, 413, "too_large", NULL,
+        request_reply_error(req, 413, "too_large", NULL,
                             "the module exceeds max_module_size (%llu bytes)",
                             (unsigned long long)m->config->max_module_size);
         u->is_replied = true;
@@ -83,20 +85,17 @@ static const request_body_handler_t upload_body = {
 };
 
 void
-upload_start(modules_t *m, request_t *req)
+upload_start(daemon_t *daemon, const struct route *route, request_t *req)
 {
+    modules_t *m = &daemon->modules;
     const char *name = req->params[0].at;
     size_t len = req->params[0].len;
-    if (!modules_name_ok(name, len)) {
-        modules_reply_bad_name(req);
-        return;
-    }
-    if (modules_reply_if_full(m, req, name, len))
+    if (modules_reply_if_refused(m, req))
         return;
     if (req->has_content_length && req->content_length > m->config->max_module_size) {
         metrics_add(m->metrics, METRIC_module_upload_failures_total,
                     (const char *[]){"too_large"}, 1);
-        modules_reply_error(req, 413, "too_large", NULL,
+        request_reply_error(req, 413, "too_large", NULL,
                             "the module (%llu bytes) exceeds max_module_size (%llu bytes)",
                             (unsigned long long)req->content_length,
                             (unsigned long long)m->config->max_module_size);
@@ -104,16 +103,16 @@ upload_start(modules_t *m, request_t *req)
     }
     upload_t *u = calloc(1, sizeof *u);
     if (u == NULL) {
-        modules_reply_error(req, 500, "internal", NULL, "out of memory");
+        request_reply_error(req, 500, "internal", NULL, "out of memory");
         return;
     }
     u->modules = m;
     u->req = req;
-    int rc = session_new(m, name, len, req->has_content_length ? req->content_length : 0,
+    int rc = session_new(&m->sessions, name, len, req->has_content_length ? req->content_length : 0,
                          &upload_ops, u, &u->session);
     if (rc < 0) {
         free(u);
-        modules_reply_error(req, 500, "internal", NULL, "cannot start a compilation: %s",
+        request_reply_error(req, 500, "internal", NULL, "cannot start a compilation: %s",
                             sl_strerror(rc));
         return;
     }

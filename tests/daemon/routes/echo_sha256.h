@@ -10,7 +10,7 @@
  * "X-Echo-Delay-Ms: N" (at most 10000) makes the worker sleep N ms before hashing the first
  * chunk (or before the digest of an empty body): time during which the connection must not read.
  *
- * Ownership: echo_worker_t is embedded in its owner (main in test builds); echo_worker_stop joins
+ * Ownership: echo_worker_t is embedded in its owner (test_routes.h); echo_worker_stop joins
  * the thread, after which nothing is posted any more.
  * Threading: the route runs on the loop thread; one worker thread hashes; they meet through a
  * mutex-protected job queue one way and the daemon's mailbox the other.

@@ -15,10 +15,12 @@
 #ifndef SL_UPLOAD_H
 #define SL_UPLOAD_H
 
-#include "modules.h"
+#include "daemon.h"
 #include "request.h"
 
-/* The PUT handler (called by modules_one_start). */
-void upload_start(modules_t *m, request_t *req);
+struct route;
+
+/* The PUT route's handler. */
+void upload_start(daemon_t *daemon, const struct route *route, request_t *req);
 
 #endif

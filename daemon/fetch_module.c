@@ -49,15 +49,15 @@ reply_failure(fetch_module_t *fm)
     fetch_result_t r = fm->result;
     json_t *extra = json_pack("{s:o}", "origin", origin_json(t));
     if (r == FETCH_ORIGIN_STATUS)
-        modules_reply_error(fm->req, 502, "origin_status", extra, "the origin answered %ld for %s",
+        request_reply_error(fm->req, 502, "origin_status", extra, "the origin answered %ld for %s",
                             t->status, t->url);
     else if (r == FETCH_TOO_LARGE)
-        modules_reply_error(fm->req, 413, "too_large", extra,
+        request_reply_error(fm->req, 413, "too_large", extra,
                             "the module exceeds max_module_size (%llu bytes)%s%s",
                             (unsigned long long)fm->modules->config->max_module_size,
                             t->error[0] ? ": " : "", t->error);
     else
-        modules_reply_error(fm->req, fetch_result_status(r), fetch_result_code(r), extra,
+        request_reply_error(fm->req, fetch_result_status(r), fetch_result_code(r), extra,
                             "%s%s%s", fetch_result_message(r), t->error[0] ? ": " : "", t->error);
 }
 
@@ -67,7 +67,7 @@ reply_not_modified(fetch_module_t *fm)
     modules_t *m = fm->modules;
     registry_entry_t *e = registry_find(&m->registry, fm->name, strlen(fm->name));
     if (e == NULL) { /* deleted while the origin was asked */
-        modules_reply_error(fm->req, 502, "origin_status", json_pack("{s:o}", "origin",
+        request_reply_error(fm->req, 502, "origin_status", json_pack("{s:o}", "origin",
                             origin_json(&fm->fetch)),
                             "the origin answered 304 but the module is no longer here");
         return;
@@ -77,7 +77,7 @@ reply_not_modified(fetch_module_t *fm)
         json_object_set_new(json, "not_modified", json_true());
         json_object_set_new(json, "origin", origin_json(&fm->fetch));
     }
-    modules_reply_json(fm->req, 200, json);
+    request_reply_json(fm->req, 200, json);
 }
 
 static void
@@ -85,6 +85,8 @@ on_session_done(void *user, session_outcome_t *out)
 {
     fetch_module_t *fm = user;
     modules_t *m = fm->modules;
+    if (out->module != NULL)
+        modules_install(m, out);
     if (fm->is_fetching) { /* the engine refused the bytes before the transfer ended */
         fetch_cancel(&fm->fetch);
         fm->is_fetching = false;
@@ -106,7 +108,7 @@ on_session_done(void *user, session_outcome_t *out)
                                t->last_modified) < 0)
                 LOG(LOG_LEVEL_WARN, "cannot remember the validators of %s", t->url);
         }
-        modules_reply_json(fm->req, out->status, out->body);
+        request_reply_json(fm->req, out->status, out->body);
         out->body = NULL;
     }
     free(fm);
@@ -182,14 +184,14 @@ begin(fetch_module_t *fm)
     json_t *json = json_loadb(fm->body, fm->body_len, 0, &jerr);
     const char *url = json_string_value(json_object_get(json, "url"));
     if (url == NULL) {
-        modules_reply_error(fm->req, 400, "bad_request", NULL,
+        request_reply_error(fm->req, 400, "bad_request", NULL,
                             "the body must be a JSON object with a string \"url\"");
         json_decref(json);
         free(fm);
         return;
     }
     if (strlen(url) >= sizeof fm->url) {
-        modules_reply_error(fm->req, 400, "bad_url", NULL, "the URL is longer than %d bytes",
+        request_reply_error(fm->req, 400, "bad_url", NULL, "the URL is longer than %d bytes",
                             FETCH_MAX_URL - 1);
         json_decref(json);
         free(fm);
@@ -226,10 +228,10 @@ begin(fetch_module_t *fm)
         return;
     }
     fm->is_fetching = true;
-    int rc = session_new(m, fm->name, strlen(fm->name), 0, &fetch_session_ops, fm, &fm->session);
+    int rc = session_new(&m->sessions, fm->name, strlen(fm->name), 0, &fetch_session_ops, fm, &fm->session);
     if (rc < 0) {
         fetch_cancel(&fm->fetch);
-        modules_reply_error(fm->req, 500, "internal", NULL, "cannot start a compilation: %s",
+        request_reply_error(fm->req, 500, "internal", NULL, "cannot start a compilation: %s",
                             sl_strerror(rc));
         free(fm);
     }
@@ -240,7 +242,7 @@ on_chunk(request_t *req, const char *data, size_t size)
 {
     fetch_module_t *fm = req->user;
     if (size > MAX_REQUEST_BODY - fm->body_len) {
-        modules_reply_error(req, 413, "too_large", NULL, "a fetch request is at most %d bytes",
+        request_reply_error(req, 413, "too_large", NULL, "a fetch request is at most %d bytes",
                             MAX_REQUEST_BODY);
         free(fm); /* no callback comes after the reply */
         return;
@@ -284,15 +286,11 @@ fetch_module_start(daemon_t *daemon, const struct route *route, request_t *req)
     modules_t *m = &daemon->modules;
     const char *name = req->params[0].at;
     size_t len = req->params[0].len;
-    if (!modules_name_ok(name, len)) {
-        modules_reply_bad_name(req);
-        return;
-    }
-    if (modules_reply_if_full(m, req, name, len))
+    if (modules_reply_if_refused(m, req))
         return;
     fetch_module_t *fm = calloc(1, sizeof *fm);
     if (fm == NULL) {
-        modules_reply_error(req, 500, "internal", NULL, "out of memory");
+        request_reply_error(req, 500, "internal", NULL, "out of memory");
         return;
     }
     fm->modules = m;

@@ -13,7 +13,7 @@
  *
  * Ownership: metrics_t is embedded in its owner (the daemon); metrics_fini frees the series. The
  * rendered text belongs to the caller (free()).
- * Threading: loop thread only. Work on other threads reports through the loop (daemon/mailbox.h)
+ * Threading: loop thread only. Work on other threads reports through the loop (core/mailbox.h)
  * and counts there.
  * Errors: metrics_add and metrics_set drop the update when a new series cannot be allocated (a
  * metric is not worth failing a request for); metrics_render returns 0 or SL_ENOMEM.

@@ -126,16 +126,9 @@ reply_digest(echo_job_t *job)
         snprintf(hex + 2 * i, 3, "%02x", job->digest[i]);
     hex[2 * job->digest_size] = '\0';
 
-    json_t *body = json_pack("{s:s,s:I,s:i}", "sha256", hex, "size",
-                             (json_int_t)job->req->body_size, "chunks", (int)job->n_chunks);
-    response_t res;
-    response_init(&res);
-    if (body != NULL && response_json(&res, 200, body) == 0)
-        request_reply(job->req, &res);
-    else
-        request_reply_error(job->req, 500, "out of memory");
-    response_fini(&res);
-    json_decref(body);
+    request_reply_json(job->req, 200,
+                       json_pack("{s:s,s:I,s:i}", "sha256", hex, "size",
+                                 (json_int_t)job->req->body_size, "chunks", (int)job->n_chunks));
 }
 
 /* The worker finished a piece of work: back on the loop thread. */
@@ -163,7 +156,7 @@ on_chunk(request_t *req, const char *data, size_t size)
     echo_job_t *job = req->user;
     job->chunk = malloc(size);
     if (job->chunk == NULL) {
-        request_reply_error(req, 500, "out of memory");
+        request_reply_error(req, 500, NULL, NULL, "out of memory");
         job_free(job);
         return;
     }
@@ -207,7 +200,7 @@ echo_sha256_start(daemon_t *daemon, const route_t *route, request_t *req)
         EVP_DigestInit_ex(job->md, EVP_sha256(), NULL) != 1) {
         if (job != NULL)
             job_free(job);
-        request_reply_error(req, 500, "cannot start a SHA-256 digest");
+        request_reply_error(req, 500, NULL, NULL, "cannot start a SHA-256 digest");
         return;
     }
     size_t len;
