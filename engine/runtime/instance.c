@@ -2,17 +2,20 @@
  * order of instantiation (spec: modules, instantiation). Linking is in instance_link.c, constant
  * expressions and segments in instance_segments.c.
  *
- * Ownership: see runtime.h. An instance's own arrays (function references, index spaces, element
- * segment references) belong to it; the tables, memories and globals it defines are store
- * objects. Threading: one thread per store; instances of one module may be created on several
+ * Ownership: see instance.h and store.h. An instance's own arrays (function references, index
+ * spaces, element segment references) belong to it; the tables, memories and globals it defines are
+ * store objects. Threading: one thread per store; instances of one module may be created on several
  * threads (module_shared_get is the only shared write).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtins.h"
 #include "deadline.h"
-#include "runtime.h"
+#include "engine_state.h"
+#include "instance.h"
+#include "jump_table.h"
 
 int
 sl_store_new(sl_engine_t *engine, sl_store_t **out)

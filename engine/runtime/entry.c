@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "engine_state.h"
+#include "entry.h"
+#include "instance.h"
+#include "store.h"
 #include "trap_handler.h"
 #include "x64_encode.h"
 

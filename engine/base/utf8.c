@@ -1,10 +1,6 @@
 /* UTF-8 validation for names (spec: binary format, names; Unicode's well-formed byte sequences:
  * no overlong forms, no surrogates, nothing above U+10FFFF). */
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-bool utf8_is_valid(const uint8_t *s, size_t len);
+#include "utf8.h"
 
 bool
 utf8_is_valid(const uint8_t *s, size_t len)

@@ -146,7 +146,7 @@ struct sl_module {
 
     module_name_t *func_names; /* from the "name" section, or NULL */
 
-    struct module_code *code; /* compiled code (runtime.h), NULL for a decode-only module */
+    struct module_code *code; /* compiled code (jump_table.h), NULL for a decode-only module */
     /* Set with `code` by the layer that made it, so that the module, below the code layer,
      * releases its code without calling up into compile.c. */
     void (*code_release)(struct module_code *code);

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "instance.h"
 #include "invariants.h"
 #include "leb128.h"
-#include "runtime.h"
 
 /* Reads a LEB128 immediate the validator already accepted, so it cannot fail here. */
 static uint64_t

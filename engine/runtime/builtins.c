@@ -20,7 +20,11 @@
  */
 #include <string.h>
 
-#include "runtime.h"
+#include "builtins.h"
+#include "engine_state.h"
+#include "entry.h"
+#include "instance.h"
+#include "jump_table.h"
 
 _Static_assert(offsetof(struct sl_instance, vm) == 0, "builtins find the instance at vmctx");
 

@@ -11,7 +11,8 @@
 
 #include "clock.h"
 #include "deadline.h"
-#include "runtime.h"
+#include "engine_state.h"
+#include "store.h"
 #include "vec.h"
 
 typedef struct pending {

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_state.h"
 #include "memory.h"
-#include "runtime.h"
+#include "store.h"
 
 /* Every object starts with this link, through which the store frees it. */
 typedef struct store_object {

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "leb128.h"
 #include "types.h"
+#include "utf8.h"
 
 typedef struct reader {
     const uint8_t *p, *end;
@@ -172,8 +173,6 @@ reader_count(reader_t *r, size_t min_entry_size, uint32_t *out)
                               reader_left(r));
     return true;
 }
-
-bool utf8_is_valid(const uint8_t *s, size_t len);
 
 /* A name (spec: binary format, names): a byte vector that must be valid UTF-8. */
 static inline bool

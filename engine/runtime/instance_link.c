@@ -1,7 +1,7 @@
 /* Linking: matching the host's externs against the module's imports (spec 2.0: validation,
  * import matching) and taking them into the instance's index spaces. Nothing is allocated and no
  * store object is touched, so a failure here leaves no trace. */
-#include "runtime.h"
+#include "instance.h"
 
 /* Limits subtyping (spec: import matching, limits): the extern must be at least as large as the
  * import asks, and if the import declares a maximum the extern must have one no larger. The
