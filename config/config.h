@@ -6,8 +6,9 @@
  *
  * Ownership: config_t is a plain value (no pointers); copy it freely.
  * Threading: no shared state; any thread, one config_t per thread at a time.
- * Errors: fallible calls return 0 or SL_EARG (from engine/slipstream.h) and fill a config_error_t
- * with one line such as "slipstream.ini:7: unknown key 'bogus' in [server]". Nothing is printed.
+ * Errors: fallible calls return 0 or SL_EARG (from engine/include/slipstream.h) and fill a
+ * config_error_t with one line such as "slipstream.ini:7: unknown key 'bogus' in [server]". Nothing
+ * is printed.
  */
 #ifndef SL_CONFIG_H
 #define SL_CONFIG_H

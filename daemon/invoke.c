@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "routes.h"
 #include "values.h"
+#include "vec.h"
 
 /* Arguments are a JSON array: this bounds what one request may make the loop parse. */
 #define MAX_ARGS_BODY (1u << 20)
@@ -28,9 +29,7 @@ typedef struct invocation {
     char *export_name;   /* percent-decoded */
     size_t export_len;
     sl_func_sig_t sig;
-    char *body;
-    size_t body_len;
-    size_t body_cap;
+    bytebuf_t body; /* the JSON arguments, at most MAX_ARGS_BODY bytes */
     sl_value_t *args;
     sl_value_t *results;
     uint64_t timeout_ns;
@@ -74,7 +73,7 @@ invocation_free(invocation_t *inv)
         inv->next->prev = inv->prev;
     sl_module_unref(inv->module);
     free(inv->export_name);
-    free(inv->body);
+    bytebuf_fini(&inv->body);
     free(inv->args);
     free(inv->results);
     uv_close((uv_handle_t *)&inv->queue_timer, on_timer_closed);
@@ -158,15 +157,15 @@ count(modules_t *m, const char *result)
 static void
 reply_results(invocation_t *inv)
 {
-    size_t size = 16 + (size_t)inv->sig.n_results * (VALUE_TEXT_MAX + 1);
+    size_t size = 16 + (size_t)inv->sig.n_results * (VALUE_JSON_MAX + 1);
     char *text = malloc(size);
     if (text == NULL) {
-        modules_reply_error(inv->req, 500, "internal", NULL, "out of memory");
+        request_reply_error(inv->req, 500, "internal", NULL, "out of memory");
         return;
     }
     size_t used = (size_t)snprintf(text, size, "{\"results\":[");
     for (uint32_t i = 0; i < inv->sig.n_results; i++) {
-        char value[VALUE_TEXT_MAX];
+        char value[VALUE_JSON_MAX];
         value_format(&inv->results[i], value, sizeof value);
         used += (size_t)snprintf(text + used, size - used, "%s%s", i > 0 ? "," : "", value);
     }
@@ -183,7 +182,7 @@ static void
 fail(invocation_t *inv, int status, const char *code, const char *message)
 {
     count(inv->modules, "error");
-    modules_reply_error(inv->req, status, code, NULL, "%s", message);
+    request_reply_error(inv->req, status, code, NULL, "%s", message);
     invocation_free(inv);
 }
 
@@ -220,12 +219,11 @@ on_done(mailbox_item_t *item)
         json_t *extra = inv->trap.func_index != SL_NO_INDEX
                             ? json_pack("{s:I}", "function", (json_int_t)inv->trap.func_index)
                             : NULL;
-        modules_reply_error(inv->req, 422, "trap", extra, "%s", message);
+        request_reply_error(inv->req, 422, "trap", extra, "%s", message);
     } else {
         count(m, "error");
-        bool is_unprocessable = inv->rc == SL_ELINK || inv->rc == SL_ELIMIT; /* not our fault */
-        modules_reply_error(inv->req, is_unprocessable ? 422 : 500, sl_err_kind(inv->rc), NULL,
-                            "cannot run the export: %s", inv->why);
+        request_reply_error(inv->req, response_error_status(inv->rc, true), sl_err_kind(inv->rc),
+                            NULL, "cannot run the export: %s", inv->why);
     }
     invocation_free(inv);
 }
@@ -278,8 +276,8 @@ static bool
 parse_args(invocation_t *inv)
 {
     json_error_t jerr;
-    json_t *json = json_loadb(inv->body != NULL ? inv->body : "", inv->body_len,
-                              0, &jerr);
+    json_t *json = json_loadb(inv->body.len ? (const char *)inv->body.items : "", inv->body.len, 0,
+                              &jerr);
     char why[300];
     if (json == NULL) {
         snprintf(why, sizeof why, "the arguments are not JSON: %s (at byte %d)", jerr.text,
@@ -319,26 +317,14 @@ static void
 on_chunk(request_t *req, const char *data, size_t size)
 {
     invocation_t *inv = req->user;
-    if (inv->body_len + size > MAX_ARGS_BODY) {
+    int rc = bytebuf_append(&inv->body, data, size, MAX_ARGS_BODY);
+    if (rc == SL_ELIMIT) {
         count(inv->modules, "error");
-        modules_reply_error(req, 413, "too_large", NULL, "arguments over %u bytes", MAX_ARGS_BODY);
+        request_reply_error(req, 413, "too_large", NULL, "arguments over %u bytes", MAX_ARGS_BODY);
         invocation_free(inv);
-        return;
+    } else if (rc < 0) {
+        fail(inv, 500, "internal", "out of memory");
     }
-    if (inv->body_len + size > inv->body_cap) {
-        size_t cap = inv->body_cap ? inv->body_cap : 256;
-        while (cap < inv->body_len + size)
-            cap *= 2;
-        char *grown = realloc(inv->body, cap);
-        if (grown == NULL) {
-            fail(inv, 500, "internal", "out of memory");
-            return;
-        }
-        inv->body = grown;
-        inv->body_cap = cap;
-    }
-    memcpy(inv->body + inv->body_len, data, size);
-    inv->body_len += size;
 }
 
 static void
@@ -439,14 +425,14 @@ invoke_start(daemon_t *daemon, const route_t *route, request_t *req)
     registry_entry_t *e =
         modules_name_ok(name, name_len) ? registry_find(&m->registry, name, name_len) : NULL;
     if (e == NULL) {
-        modules_reply_error(req, 404, "unknown_module", NULL, "no module named '%.*s'",
+        request_reply_error(req, 404, "unknown_module", NULL, "no module named '%.*s'",
                             (int)(name_len > 128 ? 128 : name_len), name);
         return;
     }
     size_t export_len;
     char *export_name = decode_segment(req->params[1].at, req->params[1].len, &export_len);
     if (export_name == NULL) {
-        modules_reply_error(req, 400, "bad_export", NULL, "bad percent-encoding in the export");
+        request_reply_error(req, 400, "bad_export", NULL, "bad percent-encoding in the export");
         return;
     }
     bool is_other_kind;
@@ -454,7 +440,7 @@ invoke_start(daemon_t *daemon, const route_t *route, request_t *req)
     if (func < 0) {
         char shown[EXPORT_SHOWN];
         modules_escape(export_name, export_len, shown, sizeof shown);
-        modules_reply_error(req, is_other_kind ? 400 : 404,
+        request_reply_error(req, is_other_kind ? 400 : 404,
                             is_other_kind ? "not_a_function" : "unknown_export", NULL,
                             "%s '%s' in module %s", is_other_kind ? "not a function:" : "no export",
                             shown, e->name);
@@ -463,18 +449,18 @@ invoke_start(daemon_t *daemon, const route_t *route, request_t *req)
     }
     if (sl_module_n_imports(e->module) > 0) {
         free(export_name);
-        modules_reply_error(req, 422, "module_has_imports", NULL,
+        request_reply_error(req, 422, "module_has_imports", NULL,
                             "module has imports: the daemon cannot provide them yet");
         return;
     }
     if (daemon->is_stopping) {
         free(export_name);
-        modules_reply_error(req, 503, "stopping", NULL, STOPPING_MESSAGE);
+        request_reply_error(req, 503, "stopping", NULL, STOPPING_MESSAGE);
         return;
     }
     if (m->n_invocations >= m->config->invoke_max_concurrent) {
         free(export_name);
-        modules_reply_error(req, 429, "too_many_invocations", NULL,
+        request_reply_error(req, 429, "too_many_invocations", NULL,
                             "%llu invocations are in progress (invoke max_concurrent)",
                             (unsigned long long)m->n_invocations);
         return;
@@ -483,7 +469,7 @@ invoke_start(daemon_t *daemon, const route_t *route, request_t *req)
     invocation_t *inv = calloc(1, sizeof *inv);
     if (inv == NULL) {
         free(export_name);
-        modules_reply_error(req, 500, "internal", NULL, "out of memory");
+        request_reply_error(req, 500, "internal", NULL, "out of memory");
         return;
     }
     pthread_mutex_init(&inv->lock, NULL);

@@ -2,7 +2,6 @@
  * modules.h). */
 #include "modules.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +11,6 @@
 #include "invoke.h"
 #include "log.h"
 #include "routes.h"
-#include "session.h"
-#include "upload.h"
 
 /* Executor threads run wasm: the engine's stack check needs room below it to trap in time. */
 #define EXECUTOR_STACK_SIZE (8u << 20)
@@ -71,8 +68,9 @@ modules_start(modules_t *m, uv_loop_t *loop, const config_t *config, mailbox_t *
             return rc;
         }
     }
-    uv_timer_init(loop, &m->drain_timer);
-    m->has_timer = true;
+    sessions_init(&m->sessions, loop, m->pool, mailbox, metrics,
+                  &(session_limits_t){.max_module_size = config->max_module_size,
+                                      .queue_depth = config->compile_queue_depth});
     validators_init(&m->validators);
     rc = fetcher_init(&m->fetcher, loop);
     if (rc < 0) {
@@ -97,10 +95,7 @@ modules_stop_workers(modules_t *m)
     sl_compile_pool_free(m->pool);
     m->pool = NULL;
     executor_stop(&m->executor);
-    if (m->has_timer) {
-        m->has_timer = false;
-        uv_close((uv_handle_t *)&m->drain_timer, NULL); /* embedded: the daemon outlives uv_run */
-    }
+    sessions_close(&m->sessions);
 }
 
 void
@@ -115,24 +110,6 @@ modules_fini(modules_t *m)
         sl_engine_free(m->engine); /* after every module: the registry held the last references */
     m->engine = NULL;
     m->is_started = false;
-}
-
-static void
-on_drain_timer(uv_timer_t *timer)
-{
-    modules_t *m = timer->data;
-    session_drain(m);
-    if (m->paused == NULL)
-        uv_timer_stop(&m->drain_timer);
-}
-
-void
-modules_watch_paused(modules_t *m)
-{
-    if (!m->has_timer || uv_is_active((uv_handle_t *)&m->drain_timer))
-        return;
-    m->drain_timer.data = m;
-    uv_timer_start(&m->drain_timer, on_drain_timer, 2, 2);
 }
 
 bool
@@ -152,16 +129,10 @@ modules_name_ok(const char *name, size_t len)
     return !is_dots;
 }
 
-void
-modules_reply_bad_name(request_t *req)
-{
-    modules_reply_error(req, 400, "bad_name", NULL,
-                        "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -, not only dots",
-                        MODULES_MAX_NAME);
-}
-
-bool
-modules_has_room(const modules_t *m, const char *name, size_t len, char *why, size_t size)
+/* Whether a module named so may be installed: it replaces one, or the registry holds fewer than
+ * [modules] max_modules. Otherwise false with the reason in `why`. */
+static bool
+has_room(const modules_t *m, const char *name, size_t len, char *why, size_t size)
 {
     if (registry_count(&m->registry) < m->config->max_modules ||
         registry_find(&m->registry, name, len) != NULL)
@@ -172,14 +143,70 @@ modules_has_room(const modules_t *m, const char *name, size_t len, char *why, si
 }
 
 bool
-modules_reply_if_full(modules_t *m, request_t *req, const char *name, size_t len)
+modules_reply_if_refused(modules_t *m, request_t *req)
 {
+    const char *name = req->params[0].at;
+    size_t len = req->params[0].len;
+    if (!modules_name_ok(name, len)) {
+        request_reply_error(req, 400, "bad_name", NULL,
+                            "a module name is 1 to %d characters of A-Z a-z 0-9 . _ -, "
+                            "not only dots", MODULES_MAX_NAME);
+        return true;
+    }
     char why[128];
-    if (modules_has_room(m, name, len, why, sizeof why))
+    if (has_room(m, name, len, why, sizeof why))
         return false;
     metrics_add(m->metrics, METRIC_module_upload_failures_total, (const char *[]){"exhausted"}, 1);
-    modules_reply_error(req, 507, "module_limit", NULL, "%s", why);
+    request_reply_error(req, 507, "module_limit", NULL, "%s", why);
     return true;
+}
+
+static void
+count_failure(modules_t *m, const char *kind)
+{
+    metrics_add(m->metrics, METRIC_module_upload_failures_total, (const char *[]){kind}, 1);
+}
+
+void
+modules_install(modules_t *m, session_outcome_t *out)
+{
+    sl_module_t *module = out->module;
+    out->module = NULL;
+    char why[128];
+    if (!has_room(m, out->name, strlen(out->name), why, sizeof why)) {
+        sl_module_unref(module); /* its code goes back to the space at once */
+        count_failure(m, "exhausted");
+        out->status = 507;
+        out->body = response_error_json(507, "module_limit", NULL, why);
+        return;
+    }
+    registry_entry_t *e = registry_entry_new(out->name, module, out->sha256, out->size,
+                                             out->timeline);
+    bool is_replaced = false;
+    const registry_entry_t *old = registry_find(&m->registry, out->name, strlen(out->name));
+    if (e != NULL && old != NULL)
+        instance_cache_drop(&m->idle, old->module); /* so that its code goes with the entry */
+    if (e == NULL || registry_put(&m->registry, e, &is_replaced) < 0) {
+        registry_entry_free(e);
+        count_failure(m, "internal");
+        out->status = 500;
+        out->body = response_error_json(500, "internal", NULL, "out of memory");
+        return;
+    }
+    const timeline_t *t = &e->timeline;
+    metrics_add(m->metrics, METRIC_modules_compiled_total, NULL, 1);
+    metrics_add(m->metrics, METRIC_functions_compiled_total, (const char *[]){"baseline"},
+                t->functions_total);
+    metrics_observe(m->metrics, METRIC_module_compile_seconds, NULL,
+                    (double)t->compile_cpu_ns / 1e9);
+    if (t->last_byte_ns != 0 && t->ready_ns >= t->last_byte_ns)
+        metrics_observe(m->metrics, METRIC_module_ready_after_last_byte_seconds, NULL,
+                        (double)(t->ready_ns - t->last_byte_ns) / 1e9);
+    metrics_set(m->metrics, METRIC_modules, NULL, registry_count(&m->registry));
+    LOG(LOG_LEVEL_DEBUG, "module %s %s: %llu bytes, %u functions", out->name,
+        is_replaced ? "replaced" : "added", (unsigned long long)out->size, t->functions_total);
+    out->status = is_replaced ? 200 : 201;
+    out->body = registry_entry_json(e);
 }
 
 size_t
@@ -210,44 +237,6 @@ modules_escape(const char *bytes, size_t len, char *buf, size_t size)
     return n;
 }
 
-void
-modules_reply_json(request_t *req, int status, json_t *json)
-{
-    /* 15 digits: timeline milliseconds (3 decimals) print as 12.345, not 12.345000000000001. */
-    char *text = json != NULL ? json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
-    response_t res;
-    response_init(&res);
-    if (text != NULL) {
-        response_body(&res, status, NULL, text, strlen(text));
-        request_reply(req, &res);
-    } else {
-        request_reply_error(req, 500, "out of memory");
-    }
-    response_fini(&res);
-    json_decref(json);
-}
-
-void
-modules_reply_error(request_t *req, int status, const char *code, json_t *extra, const char *fmt,
-                    ...)
-{
-    char message[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    /* Messages may quote client input; jansson takes UTF-8 only, so keep them ASCII. */
-    for (char *p = message; *p != '\0'; p++)
-        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-            *p = '?';
-    json_t *error = json_pack("{s:s,s:s,s:s}", "kind", response_kind(status), "code", code,
-                              "message", message);
-    if (error != NULL && extra != NULL)
-        json_object_update(error, extra);
-    json_decref(extra);
-    modules_reply_json(req, status, error != NULL ? json_pack("{s:o}", "error", error) : NULL);
-}
-
 /* The entry of the request's {name}, or NULL after answering 404. */
 static registry_entry_t *
 find_or_404(modules_t *m, request_t *req)
@@ -257,7 +246,7 @@ find_or_404(modules_t *m, request_t *req)
     registry_entry_t *e = modules_name_ok(name, len) ? registry_find(&m->registry, name, len)
                                                      : NULL;
     if (e == NULL)
-        modules_reply_error(req, 404, "unknown_module", NULL, "no module named '%.*s'",
+        request_reply_error(req, 404, "unknown_module", NULL, "no module named '%.*s'",
                             (int)(len > 128 ? 128 : len), name);
     return e;
 }
@@ -272,17 +261,13 @@ modules_list_start(daemon_t *daemon, const route_t *route, request_t *req)
         json_array_append_new(list, json_pack("{s:s,s:I,s:s}", "name", e->name, "size",
                                               (json_int_t)e->size, "sha256", e->sha256));
     }
-    modules_reply_json(req, 200, list != NULL ? json_pack("{s:o}", "modules", list) : NULL);
+    request_reply_json(req, 200, list != NULL ? json_pack("{s:o}", "modules", list) : NULL);
 }
 
 void
 modules_one_start(daemon_t *daemon, const route_t *route, request_t *req)
 {
     modules_t *m = &daemon->modules;
-    if (req->method == HTTP_PUT) {
-        upload_start(m, req);
-        return;
-    }
     registry_entry_t *e = find_or_404(m, req);
     if (e == NULL)
         return;
@@ -297,7 +282,7 @@ modules_one_start(daemon_t *daemon, const route_t *route, request_t *req)
         response_fini(&res);
         return;
     }
-    modules_reply_json(req, 200, registry_entry_json(e));
+    request_reply_json(req, 200, registry_entry_json(e));
 }
 
 /* True when the query string has format=trace. */
@@ -326,7 +311,7 @@ modules_timeline_start(daemon_t *daemon, const route_t *route, request_t *req)
     if (e == NULL)
         return;
     if (wants_trace(req))
-        modules_reply_json(req, 200, timeline_trace(&e->timeline, e->name));
+        request_reply_json(req, 200, timeline_trace(&e->timeline, e->name));
     else
-        modules_reply_json(req, 200, timeline_json(&e->timeline));
+        request_reply_json(req, 200, timeline_json(&e->timeline));
 }

@@ -5,19 +5,16 @@
  *   executor       [invoke] threads with large stacks; invocations run there (invoke.h)
  *   idle instances [invoke] idle_instances kept for reuse (instance_cache.h), none by default
  *   registry       name -> serving version (registry.h); loop thread only
- *   drain timer    resumes uploads paused for backpressure (see below)
+ *   sessions       the uploads and fetches compiling, and the drain timer of backpressure
  *   fetcher        libcurl multi on the loop for POST .../fetch (stream/fetch_module.h), and
  *   validators     the ETag/Last-Modified of each fetched URL for conditional refetches
  *
  * Backpressure: an upload whose queued bodies exceed [compile] queue_depth pauses its request
- * (the connection stops reading). The compile pool reports only whole compilations, so a 2 ms
- * repeating timer, running only while some upload is paused, resumes each paused upload once
- * its queue has drained to half the depth. Polling costs nothing while nothing is paused and
- * keeps the pool free of any knowledge of HTTP.
+ * (the connection stops reading) until its session resumes it (stream/session.h).
  *
  * Endpoints here: GET /v1/modules (list), GET/DELETE /v1/modules/{name}, GET
- * /v1/modules/{name}/timeline[?format=trace]; PUT /v1/modules/{name} is upload_start, POST
- * .../fetch is fetch_module_start and POST .../invoke/{export} is invoke_start.
+ * /v1/modules/{name}/timeline[?format=trace]. PUT /v1/modules/{name} is upload_start (upload.h),
+ * POST .../fetch is fetch_module_start and POST .../invoke/{export} is invoke_start.
  *
  * Ownership: modules_t is embedded in daemon_t. modules_start creates the engine, pool, executor
  * and fetcher; modules_stop_workers (after every request was aborted, which cancelled every
@@ -41,14 +38,13 @@
 #include "mailbox.h"
 #include "metrics.h"
 #include "registry.h"
+#include "session.h"
 #include "slipstream.h"
 #include "validators.h"
 
 struct daemon;
 struct route;
 struct request;
-typedef struct session session_t;
-
 enum {
     MODULES_MAX_NAME = 128, /* bytes of a module name: [A-Za-z0-9._-] */
 };
@@ -67,12 +63,10 @@ typedef struct modules {
     registry_t registry;
     fetcher_t fetcher;       /* POST .../fetch downloads (net/fetch.h), one CURLM on the loop */
     validators_t validators; /* URL -> ETag, Last-Modified of what was fetched */
-    session_t *paused;       /* uploads paused for backpressure, linked by session.next_paused */
+    sessions_t sessions;     /* uploads and fetches (stream/session.h) */
     uint64_t n_invocations;  /* from request start to answer: [invoke] max_concurrent */
     struct invocation *invocations; /* those n_invocations, for the stop (invoke.c) */
     /* private */
-    uv_timer_t drain_timer;
-    bool has_timer;
     bool has_fetcher;
     bool is_started;
 } modules_t;
@@ -84,36 +78,26 @@ void modules_fini(modules_t *m);
 
 /* True for a usable module name: 1..MODULES_MAX_NAME bytes of [A-Za-z0-9._-], not only dots. */
 bool modules_name_ok(const char *name, size_t len);
-/* Answers 400 for a name modules_name_ok refuses. */
-void modules_reply_bad_name(struct request *req);
-
-/* Whether a module named so may be installed: it replaces one, or the registry holds fewer than
- * [modules] max_modules. Otherwise false with the reason in `why` (the source answers 507). */
-bool modules_has_room(const modules_t *m, const char *name, size_t len, char *why, size_t size);
-/* Answers 507 and returns true when the module could not be installed: at the start of an upload
- * or fetch, to spare the transfer (install checks again: other uploads may end first). */
-bool modules_reply_if_full(modules_t *m, struct request *req, const char *name, size_t len);
+/* At the start of an upload or fetch, whose {name} is the request's first param: answers 400
+ * for a name modules_name_ok refuses, or 507 when a module named so could not be installed
+ * ([modules] max_modules, to spare the transfer: modules_install checks again, since other
+ * uploads may end first), and returns true; false when the request may go on. */
+bool modules_reply_if_refused(modules_t *m, struct request *req);
 
 /* Writes `len` bytes of client input (an export name: any bytes, NUL included) as printable
  * ASCII for a message: \xHH for control bytes, non-ASCII, backslash and quote; "..." where it is
  * cut to fit `size` (> 0). Returns the length written. */
 size_t modules_escape(const char *bytes, size_t len, char *buf, size_t size);
 
-/* Starts the drain timer if it is not running (session.c pauses an upload). */
-void modules_watch_paused(modules_t *m);
+/* Installs the module of a session's outcome (the reference taken: out->module becomes NULL)
+ * under its name, replacing the version serving: out->status becomes 201 (added) or 200
+ * (replaced) with the entry as out->body, or 507 (max_modules) or 500 with an error body. */
+void modules_install(modules_t *m, session_outcome_t *out);
 
 /* Route handlers (routes.c lists them). */
 void modules_list_start(struct daemon *daemon, const struct route *route, struct request *req);
 void modules_one_start(struct daemon *daemon, const struct route *route, struct request *req);
 void modules_timeline_start(struct daemon *daemon, const struct route *route,
                             struct request *req);
-
-/* Replies with `json` (taking the reference); 500 when it is NULL. */
-void modules_reply_json(struct request *req, int status, json_t *json);
-
-/* Replies with an error: {"error":{"kind","code","message", ...extra}}; `extra` (may be NULL) is
- * an object whose members join the error, its reference taken. */
-void modules_reply_error(struct request *req, int status, const char *code, json_t *extra,
-                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif

@@ -14,9 +14,9 @@ registry_init(registry_t *reg)
 void
 registry_fini(registry_t *reg)
 {
-    for (size_t i = 0; i < reg->n_entries; i++)
-        registry_entry_free(reg->entries[i]);
-    free(reg->entries);
+    for (size_t i = 0; i < reg->entries.len; i++)
+        registry_entry_free(reg->entries.items[i]);
+    registry_entries_fini(&reg->entries);
     memset(reg, 0, sizeof *reg);
 }
 
@@ -98,8 +98,9 @@ registry_entry_free(registry_entry_t *entry)
 static size_t
 index_of(const registry_t *reg, const char *name, size_t len)
 {
-    for (size_t i = 0; i < reg->n_entries; i++)
-        if (strlen(reg->entries[i]->name) == len && memcmp(reg->entries[i]->name, name, len) == 0)
+    for (size_t i = 0; i < reg->entries.len; i++)
+        if (strlen(reg->entries.items[i]->name) == len &&
+            memcmp(reg->entries.items[i]->name, name, len) == 0)
             return i;
     return SIZE_MAX;
 }
@@ -110,27 +111,18 @@ registry_put(registry_t *reg, registry_entry_t *entry, bool *is_replaced)
     size_t i = index_of(reg, entry->name, strlen(entry->name));
     *is_replaced = i != SIZE_MAX;
     if (i != SIZE_MAX) {
-        registry_entry_free(reg->entries[i]);
-        reg->entries[i] = entry;
+        registry_entry_free(reg->entries.items[i]);
+        reg->entries.items[i] = entry;
         return 0;
     }
-    if (reg->n_entries == reg->cap) {
-        size_t cap = reg->cap ? 2 * reg->cap : 16;
-        registry_entry_t **grown = realloc(reg->entries, cap * sizeof *grown);
-        if (grown == NULL)
-            return SL_ENOMEM;
-        reg->entries = grown;
-        reg->cap = cap;
-    }
-    reg->entries[reg->n_entries++] = entry;
-    return 0;
+    return registry_entries_push(&reg->entries, entry, VEC_NO_LIMIT);
 }
 
 registry_entry_t *
 registry_find(const registry_t *reg, const char *name, size_t len)
 {
     size_t i = index_of(reg, name, len);
-    return i != SIZE_MAX ? reg->entries[i] : NULL;
+    return i != SIZE_MAX ? reg->entries.items[i] : NULL;
 }
 
 bool
@@ -139,23 +131,23 @@ registry_remove(registry_t *reg, const char *name, size_t len)
     size_t i = index_of(reg, name, len);
     if (i == SIZE_MAX)
         return false;
-    registry_entry_free(reg->entries[i]);
-    memmove(&reg->entries[i], &reg->entries[i + 1],
-            (reg->n_entries - i - 1) * sizeof reg->entries[0]);
-    reg->n_entries--;
+    registry_entry_free(reg->entries.items[i]);
+    memmove(&reg->entries.items[i], &reg->entries.items[i + 1],
+            (reg->entries.len - i - 1) * sizeof reg->entries.items[0]);
+    reg->entries.len--;
     return true;
 }
 
 size_t
 registry_count(const registry_t *reg)
 {
-    return reg->n_entries;
+    return reg->entries.len;
 }
 
 registry_entry_t *
 registry_at(const registry_t *reg, size_t i)
 {
-    return i < reg->n_entries ? reg->entries[i] : NULL;
+    return i < reg->entries.len ? reg->entries.items[i] : NULL;
 }
 
 json_t *

@@ -21,6 +21,7 @@
 
 #include "slipstream.h"
 #include "timeline.h"
+#include "vec.h"
 
 typedef struct registry_entry {
     char *name;
@@ -31,11 +32,11 @@ typedef struct registry_entry {
     timeline_t timeline;
 } registry_entry_t;
 
+VEC_DEFINE(registry_entries, registry_entry_t *)
+
 typedef struct registry {
     /* private: a plain array searched linearly; a daemon holds tens of modules, not millions */
-    registry_entry_t **entries;
-    size_t n_entries;
-    size_t cap;
+    registry_entries_t entries;
 } registry_t;
 
 void registry_init(registry_t *reg);

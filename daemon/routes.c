@@ -11,6 +11,7 @@
 #include "invoke.h"
 #include "metrics.h"
 #include "modules.h"
+#include "upload.h"
 
 static void handle_healthz(daemon_t *daemon, const route_t *route, request_t *req);
 static void handle_readyz(daemon_t *daemon, const route_t *route, request_t *req);
@@ -25,8 +26,9 @@ static const route_t routes[] = {
     {"/readyz", GET_HEAD, ADMIN_ALWAYS, handle_readyz, NULL},
     {"/metrics", GET_HEAD, ADMIN_ALWAYS, handle_metrics, NULL},
     {"/v1/modules", GET_HEAD, ADMIN_ALWAYS, modules_list_start, NULL},
-    {"/v1/modules/{name}", GET_HEAD | ROUTE_METHOD(HTTP_PUT) | ROUTE_METHOD(HTTP_DELETE),
-     ADMIN_ALWAYS, modules_one_start, NULL},
+    {"/v1/modules/{name}", GET_HEAD | ROUTE_METHOD(HTTP_DELETE), ADMIN_ALWAYS, modules_one_start,
+     NULL},
+    {"/v1/modules/{name}", ROUTE_METHOD(HTTP_PUT), ADMIN_ALWAYS, upload_start, NULL},
     {"/v1/modules/{name}/timeline", GET_HEAD, ADMIN_ALWAYS, modules_timeline_start, NULL},
     {"/v1/modules/{name}/fetch", ROUTE_METHOD(HTTP_POST), ROUTE_METHOD(HTTP_POST),
      fetch_module_start, NULL},
@@ -38,32 +40,19 @@ static const route_t routes[] = {
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
 static void
-reply_json(request_t *req, int status, json_t *body)
-{
-    response_t res;
-    response_init(&res);
-    if (body != NULL && response_json(&res, status, body) == 0)
-        request_reply(req, &res);
-    else
-        request_reply_error(req, 500, "out of memory");
-    response_fini(&res);
-    json_decref(body);
-}
-
-static void
 handle_healthz(daemon_t *daemon, const route_t *route, request_t *req)
 {
-    reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
+    request_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
 }
 
 static void
 handle_readyz(daemon_t *daemon, const route_t *route, request_t *req)
 {
     if (daemon == NULL || !daemon->is_ready)
-        request_reply_error(req, 503, "not ready: %s",
+        request_reply_error(req, 503, NULL, NULL, "not ready: %s",
                             daemon != NULL && daemon->is_stopping ? "stopping" : "starting");
     else
-        reply_json(req, 200, json_pack("{s:s}", "status", "ready"));
+        request_reply_json(req, 200, json_pack("{s:s}", "status", "ready"));
 }
 
 static void
@@ -72,12 +61,12 @@ handle_metrics(daemon_t *daemon, const route_t *route, request_t *req)
     char *text;
     size_t size;
     if (daemon == NULL) {
-        request_reply_error(req, 503, "no metrics without a daemon");
+        request_reply_error(req, 503, NULL, NULL, "no metrics without a daemon");
         return;
     }
     metrics_set(&daemon->metrics, METRIC_http_connections, NULL, daemon->conns.n_conns);
     if (metrics_render(&daemon->metrics, &text, &size) < 0) {
-        request_reply_error(req, 500, "out of memory");
+        request_reply_error(req, 500, NULL, NULL, "out of memory");
         return;
     }
     response_t res;
@@ -157,15 +146,38 @@ format_allow(uint64_t methods, char *buf, size_t size)
 }
 
 static const route_t *
-find_route(const daemon_t *daemon, const char *path, size_t len, request_t *req)
+route_at(const daemon_t *daemon, size_t i)
 {
-    for (size_t i = 0; i < N_ROUTES; i++)
-        if (routes_match(routes[i].pattern, path, len, req))
-            return &routes[i];
-    for (size_t i = 0; daemon != NULL && i < daemon->n_extra_routes; i++)
-        if (routes_match(daemon->extra_routes[i].pattern, path, len, req))
-            return &daemon->extra_routes[i];
-    return NULL;
+    if (i < N_ROUTES)
+        return &routes[i];
+    i -= N_ROUTES;
+    return daemon != NULL && i < daemon->n_extra_routes ? &daemon->extra_routes[i] : NULL;
+}
+
+/* The first row whose pattern matches `path` and that takes `method_bit`, else the first row
+ * matching the path (a 405), else NULL (a 404); its params in `req`. Rows may share a pattern,
+ * one per handler: `*allowed` gathers the methods of every row matching the path, for Allow. */
+static const route_t *
+find_route(const daemon_t *daemon, const char *path, size_t len, uint64_t method_bit,
+           request_t *req, uint64_t *allowed)
+{
+    const route_t *found = NULL, *first = NULL;
+    *allowed = 0;
+    for (size_t i = 0; route_at(daemon, i) != NULL; i++) {
+        const route_t *r = route_at(daemon, i);
+        if (!routes_match(r->pattern, path, len, NULL))
+            continue;
+        *allowed |= r->methods;
+        if (first == NULL)
+            first = r;
+        if (found == NULL && (r->methods & method_bit))
+            found = r;
+    }
+    if (found == NULL)
+        found = first;
+    if (found != NULL)
+        routes_match(found->pattern, path, len, req);
+    return found;
 }
 
 void
@@ -178,18 +190,19 @@ routes_dispatch(daemon_t *daemon, request_t *req)
     req->path = path;
     req->path_len = len;
 
-    const route_t *route = find_route(daemon, path, len, req);
+    uint64_t bit = req->method >= 0 && req->method < 64 ? ROUTE_METHOD(req->method) : 0;
+    uint64_t allowed;
+    const route_t *route = find_route(daemon, path, len, bit, req, &allowed);
     if (route == NULL) {
         req->route = "other"; /* never the path itself: clients would choose the series */
-        request_reply_error(req, 404, "no endpoint at %.*s", shown, path);
+        request_reply_error(req, 404, NULL, NULL, "no endpoint at %.*s", shown, path);
         return;
     }
     req->route = route->pattern;
-    uint64_t bit = req->method >= 0 && req->method < 64 ? ROUTE_METHOD(req->method) : 0;
     if (!(route->methods & bit)) {
         response_t res;
         response_init(&res);
-        format_allow(route->methods, res.allow, sizeof res.allow);
+        format_allow(allowed, res.allow, sizeof res.allow);
         response_error(&res, 405, "method %s is not allowed on %.*s (allowed: %s)",
                        req->method_name, shown, path, res.allow);
         request_reply(req, &res);
@@ -211,7 +224,7 @@ routes_dispatch(daemon_t *daemon, request_t *req)
             return;
         }
         if (status == 403) {
-            request_reply_error(req, 403, "the admin token is not the right one");
+            request_reply_error(req, 403, NULL, NULL, "the admin token is not the right one");
             return;
         }
     }

@@ -4,6 +4,8 @@
  * A pattern is a path whose segments are literal or "{name}", which matches one non-empty segment
  * (given to the handler in req->params, in order), or "{name?}", which may also match an empty
  * one. Paths are matched without the query string.
+ * Several rows may share a pattern, one per handler (GET and PUT of /v1/modules/{name}); a method
+ * no row of the path takes is a 405 whose Allow lists them all.
  * HEAD goes wherever GET goes; the connection drops the body. Methods in a route's admin_methods
  * need the admin token when one is configured (admin.h).
  *

@@ -7,90 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *
-value_type_name(uint8_t type)
-{
-    return sl_valtype_name(type);
-}
-
-/* IEEE layouts: sign bit, exponent all ones for inf/NaN, the quiet bit at the top of the
- * mantissa. `canonical` is the quiet bit alone: the NaN that prints as plain "nan". */
-typedef struct float_layout {
-    unsigned bits;
-    uint64_t sign;
-    uint64_t exponent;
-    uint64_t mantissa;
-    uint64_t canonical;
-} float_layout_t;
-
-static const float_layout_t f32_layout = {32, UINT64_C(0x80000000), UINT64_C(0x7f800000),
-                                          UINT64_C(0x007fffff), UINT64_C(0x00400000)};
-static const float_layout_t f64_layout = {64, UINT64_C(0x8000000000000000),
-                                          UINT64_C(0x7ff0000000000000),
-                                          UINT64_C(0x000fffffffffffff),
-                                          UINT64_C(0x0008000000000000)};
-
-/* "nan", "-inf", "nan:0x1": the bit pattern of a named value; false for any other text. */
-static bool
-float_from_name(const char *text, const float_layout_t *l, uint64_t *bits)
-{
-    uint64_t sign = 0;
-    if (text[0] == '-') {
-        sign = l->sign;
-        text++;
-    } else if (text[0] == '+') {
-        text++;
-    }
-    if (strcmp(text, "inf") == 0 || strcmp(text, "infinity") == 0) {
-        *bits = sign | l->exponent;
-        return true;
-    }
-    if (strcmp(text, "nan") == 0) {
-        *bits = sign | l->exponent | l->canonical;
-        return true;
-    }
-    if (strncmp(text, "nan:0x", 6) == 0 && text[6] != '\0' &&
-        strspn(text + 6, "0123456789abcdefABCDEF") == strlen(text + 6)) {
-        errno = 0;
-        unsigned long long payload = strtoull(text + 6, NULL, 16);
-        /* spec text format: a payload is non-zero and fits the mantissa */
-        if (errno != 0 || payload == 0 || (payload & ~l->mantissa) != 0)
-            return false;
-        *bits = sign | l->exponent | payload;
-        return true;
-    }
-    return false;
-}
-
-/* A float as JSON text: a name for inf and NaN, else the shortest decimal that reads back to the
- * same bits (`min_digits`..`max_digits` significant digits: 6..9 for f32, 15..17 for f64). */
-static void
-format_float(uint64_t bits, const float_layout_t *l, double value, char *buf, size_t size)
-{
-    if ((bits & l->exponent) == l->exponent) {
-        const char *sign = bits & l->sign ? "-" : "";
-        uint64_t payload = bits & l->mantissa;
-        if (payload == 0)
-            snprintf(buf, size, "\"%sinf\"", sign);
-        else if (payload == l->canonical)
-            snprintf(buf, size, "\"%snan\"", sign);
-        else
-            snprintf(buf, size, "\"%snan:0x%" PRIx64 "\"", sign, payload);
-        return;
-    }
-    int digits = l->bits == 32 ? 6 : 15, max_digits = l->bits == 32 ? 9 : 17;
-    for (; digits <= max_digits; digits++) {
-        snprintf(buf, size, "%.*g", digits, value);
-        double back = strtod(buf, NULL);
-        if (l->bits == 32 ? (float)back == (float)value : back == value)
-            break;
-    }
-}
+#include "value_text.h"
 
 static int
 fail(char *why, size_t why_size, const char *what, uint8_t type)
 {
-    snprintf(why, why_size, "%s for %s", what, value_type_name(type));
+    snprintf(why, why_size, "%s for %s", what, sl_valtype_name(type));
     return SL_EARG;
 }
 
@@ -152,7 +74,6 @@ value_from_json(const json_t *json, uint8_t type, sl_value_t *out, char *why, si
         return 0;
     case SL_F32:
     case SL_F64: {
-        const float_layout_t *l = type == SL_F32 ? &f32_layout : &f64_layout;
         uint64_t bits;
         if (json_is_number(json)) {
             double d = json_number_value(json);
@@ -166,7 +87,7 @@ value_from_json(const json_t *json, uint8_t type, sl_value_t *out, char *why, si
             }
             return 0;
         }
-        if (!json_is_string(json) || !float_from_name(json_string_value(json), l, &bits))
+        if (!json_is_string(json) || !value_text_float_name(json_string_value(json), type, &bits))
             return fail(why, why_size, "expected a number, \"nan\", \"inf\" or \"nan:0x...\"",
                         type);
         if (type == SL_F32)
@@ -206,16 +127,12 @@ value_format(const sl_value_t *v, char *buf, size_t size)
     case SL_I64:
         snprintf(buf, size, "\"%" PRId64 "\"", v->of.i64);
         return;
-    case SL_F32: {
-        float f;
-        memcpy(&f, &v->of.f32, sizeof f);
-        format_float(v->of.f32, &f32_layout, (double)f, buf, size);
-        return;
-    }
+    case SL_F32:
     case SL_F64: {
-        double d;
-        memcpy(&d, &v->of.f64, sizeof d);
-        format_float(v->of.f64, &f64_layout, d, buf, size);
+        char text[VALUE_TEXT_FLOAT_MAX];
+        uint64_t bits = v->type == SL_F32 ? v->of.f32 : v->of.f64;
+        bool is_name = value_text_format_float(v->type, bits, VALUE_TEXT_PLAIN, text, sizeof text);
+        snprintf(buf, size, is_name ? "\"%s\"" : "%s", text); /* a name is a JSON string */
         return;
     }
     case SL_V128:

@@ -8,8 +8,9 @@
  *   v128    32 hex digits: the 16 bytes in memory order (byte 0 first)
  *   funcref, externref: null (only null references can cross JSON)
  *
- * Output floats are the shortest decimal that reads back to the same bits (not jansson's fixed
- * 17 digits, which would show 0.1 as 0.10000000000000001), so results are rendered as text.
+ * Float names and digits are common/value_text.h's (the CLI's too): output floats are the
+ * shortest decimal that reads back to the same bits, in its VALUE_TEXT_PLAIN style (not jansson's
+ * fixed 17 digits, which would show 0.1 as 0.10000000000000001), so results are rendered as text.
  *
  * Threading: no shared state.
  * Errors: value_from_json returns 0 or SL_EARG with the reason in `why`.
@@ -23,13 +24,10 @@
 
 #include "slipstream.h"
 
-/* "i32", "funcref", ...; "?" for an unknown type. */
-const char *value_type_name(uint8_t type);
-
 int value_from_json(const json_t *json, uint8_t type, sl_value_t *out, char *why, size_t why_size);
 
 enum {
-    VALUE_TEXT_MAX = 48, /* bytes value_format needs at most, NUL included */
+    VALUE_JSON_MAX = 48, /* bytes value_format needs at most, NUL included */
 };
 
 /* Writes the value as a JSON text fragment ("3", "\"-1\"", "\"nan\"", "null"). */

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "compile_impl.h"
+#include "entry.h"
+#include "instance.h"
 #include "toptier.h"
 #include "x64_encode.h"
 

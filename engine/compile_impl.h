@@ -4,8 +4,8 @@
 #define SL_COMPILE_IMPL_H
 
 #include "baseline.h"
+#include "engine_state.h"
 #include "jump_table.h"
-#include "runtime.h"
 
 /* A tier: the entry points a compile reaches a compiler through, so every tier plugs in the
  * same way. A compiler belongs to one thread at a time and is reused from body to body; what

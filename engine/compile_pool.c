@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "runtime.h"
+#include "engine_state.h"
 
 typedef struct pool_thread {
     compile_pool_t *pool;

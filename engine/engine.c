@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "entry.h"
 #include "compile_impl.h"
 #include "trap_handler.h"
 

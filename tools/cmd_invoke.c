@@ -15,6 +15,7 @@
 
 #include "slipstream.h"
 #include "tool_module.h"
+#include "value_text.h"
 #include "wasi.h"
 
 static const char usage[] =
@@ -71,27 +72,6 @@ parse_int(const char *text, unsigned bits, uint64_t *out)
     return true;
 }
 
-/* "nan:0xPAYLOAD", the text format's way of naming a NaN's bits: the float of `width` bits
- * (32 or 64) with that payload, the sign of a leading '-' and an all-ones exponent. */
-static bool
-parse_nan_payload(const char *text, unsigned width, uint64_t *bits)
-{
-    unsigned mantissa_bits = width == 32 ? 23 : 52;
-    bool is_negative = *text == '-';
-    if (*text == '-' || *text == '+')
-        text++;
-    if (strncmp(text, "nan:0x", 6) != 0 || !isxdigit((unsigned char)text[6]))
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long payload = strtoull(text + 6, &end, 16);
-    if (errno || *end || payload == 0 || payload >> mantissa_bits)
-        return false;
-    uint64_t exponent = ((uint64_t)1 << (width - 1 - mantissa_bits)) - 1;
-    *bits = (uint64_t)is_negative << (width - 1) | exponent << mantissa_bits | payload;
-    return true;
-}
-
 static bool
 parse_value(const char *text, uint8_t type, sl_value_t *out)
 {
@@ -110,7 +90,7 @@ parse_value(const char *text, uint8_t type, sl_value_t *out)
         out->of.i64 = (int64_t)bits;
         return true;
     case SL_F32:
-        if (parse_nan_payload(text, 32, &bits)) {
+        if (value_text_float_name(text, type, &bits)) {
             out->of.f32 = (uint32_t)bits;
             return true;
         } else {
@@ -122,7 +102,7 @@ parse_value(const char *text, uint8_t type, sl_value_t *out)
             return true;
         }
     case SL_F64:
-        if (parse_nan_payload(text, 64, &bits)) {
+        if (value_text_float_name(text, type, &bits)) {
             out->of.f64 = bits;
             return true;
         } else {
@@ -140,42 +120,6 @@ parse_value(const char *text, uint8_t type, sl_value_t *out)
 
 /* ---- results --------------------------------------------------------------------------------- */
 
-/* A NaN as "nan" when its payload is the canonical one (only the quiet bit), else with its
- * payload, so that every NaN prints differently from the others. */
-static void
-print_nan(bool is_negative, uint64_t payload, uint64_t canonical)
-{
-    printf("%snan", is_negative ? "-" : "");
-    if (payload != canonical)
-        printf(":0x%" PRIx64, payload);
-    putchar('\n');
-}
-
-/* The shortest %g form that reads back to the same value. */
-static void
-print_f64(double d)
-{
-    char text[64];
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(text, sizeof text, "%.*g", digits, d);
-        if (strtod(text, NULL) == d)
-            break;
-    }
-    puts(text);
-}
-
-static void
-print_f32(float f)
-{
-    char text[64];
-    for (int digits = 1; digits <= 9; digits++) {
-        snprintf(text, sizeof text, "%.*g", digits, (double)f);
-        if (strtof(text, NULL) == f)
-            break;
-    }
-    puts(text);
-}
-
 static void
 print_value(const sl_value_t *v)
 {
@@ -186,22 +130,12 @@ print_value(const sl_value_t *v)
     case SL_I64:
         printf("%" PRId64 "\n", v->of.i64);
         break;
-    case SL_F32: {
-        float f;
-        memcpy(&f, &v->of.f32, 4);
-        if (isnan(f))
-            print_nan(v->of.f32 >> 31, v->of.f32 & 0x7fffffu, 0x400000u);
-        else
-            print_f32(f);
-        break;
-    }
+    case SL_F32:
     case SL_F64: {
-        double d;
-        memcpy(&d, &v->of.f64, 8);
-        if (isnan(d))
-            print_nan(v->of.f64 >> 63, v->of.f64 & 0xfffffffffffffu, 0x8000000000000u);
-        else
-            print_f64(d);
+        char text[VALUE_TEXT_FLOAT_MAX];
+        value_text_format_float(v->type, v->type == SL_F32 ? v->of.f32 : v->of.f64,
+                                VALUE_TEXT_SHORTEST, text, sizeof text);
+        puts(text);
         break;
     }
     case SL_V128:

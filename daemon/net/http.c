@@ -7,9 +7,10 @@
 #include <strings.h>
 
 #include "slipstream.h"
+#include "vec.h"
 
 enum {
-    HEAD_MIN_CAP = 256,
+    HEAD_MIN_CAP = 256, /* the first allocation: a typical head at once */
     /* ": " and CRLF around each header line, which no span callback reports. It also pays for the
      * ':' and '\n' a header takes in the head buffer, so that buffer never outgrows the count. */
     HEADER_LINE_OVERHEAD = 4,
@@ -67,19 +68,13 @@ head_append(http_t *http, const char *at, size_t size)
 {
     if (size == 0) /* an empty piece (llhttp sends them): head may still be NULL */
         return 0;
-    if (http->head_len + size > http->head_cap) {
-        size_t need = http->head_len + size;
-        size_t cap = http->head_cap ? http->head_cap : HEAD_MIN_CAP;
-        while (cap < need)
-            cap *= 2;
-        if (cap > http->max_header_size && need <= http->max_header_size)
-            cap = http->max_header_size;
-        char *grown = realloc(http->head, cap);
-        if (grown == NULL)
-            return refuse(http, 500, "out of memory");
-        http->head = grown;
-        http->head_cap = cap;
-    }
+    size_t need = http->head_len + size;
+    size_t want = need < HEAD_MIN_CAP && HEAD_MIN_CAP <= http->max_header_size ? HEAD_MIN_CAP : need;
+    int rc = vec_grow((void **)&http->head, &http->head_cap, want, 1, http->max_header_size);
+    if (rc == SL_ELIMIT)
+        return refuse(http, 431, "request line and headers exceed max_header_size");
+    if (rc < 0)
+        return refuse(http, 500, "out of memory");
     memcpy(http->head + http->head_len, at, size);
     http->head_len += size;
     return 0;

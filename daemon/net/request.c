@@ -132,7 +132,21 @@ request_reply(request_t *req, response_t *res)
 }
 
 void
-request_reply_error(request_t *req, int status, const char *fmt, ...)
+request_reply_json(request_t *req, int status, json_t *json)
+{
+    response_t res;
+    response_init(&res);
+    if (json != NULL && response_json(&res, status, json) == 0)
+        request_reply(req, &res);
+    else
+        request_reply_error(req, 500, NULL, NULL, "out of memory");
+    response_fini(&res);
+    json_decref(json);
+}
+
+void
+request_reply_error(request_t *req, int status, const char *code, json_t *extra, const char *fmt,
+                    ...)
 {
     char message[512];
     va_list ap;
@@ -142,8 +156,10 @@ request_reply_error(request_t *req, int status, const char *fmt, ...)
 
     response_t res;
     response_init(&res);
-    if (response_error(&res, status, "%s", message) < 0)
+    json_t *body = response_error_json(status, code, extra, message);
+    if (body == NULL || response_json(&res, status, body) < 0)
         res.status = 500; /* no body: the owner still answers */
+    json_decref(body);
     request_reply(req, &res);
     response_fini(&res);
 }
@@ -154,7 +170,7 @@ request_release(request_t *req)
     if (!req->is_handler_holding)
         return;
     if (!req->is_aborted) {
-        request_reply_error(req, 500, "the handler gave no answer");
+        request_reply_error(req, 500, NULL, NULL, "the handler gave no answer");
         return;
     }
     end_handler(req);

@@ -15,7 +15,7 @@
  *                                   request_resume
  *     .
  *     .   request_reply(req, res)   the answer: now, or later from a mailbox callback after work
- *                                   on another thread (daemon/mailbox.h)
+ *                                   on another thread (core/mailbox.h)
  *
  *   on_abort(req, reason)           instead of what is left of the above: SL_EABORTED when the
  *                                   client went away, its body stalled or crawled (timeouts, see
@@ -24,7 +24,7 @@
  *                                   chunk or end follows.
  *
  * The one rule: every request a handler was started on ends with exactly one request_reply,
- * request_reply_error or request_release, on the loop thread -- also after on_abort, where the
+ * request_reply_json, request_reply_error or request_release, on the loop thread -- also after on_abort, where the
  * answer is dropped. Until then the request_t stays valid, so work in flight may keep a pointer
  * to it even when the client is gone; after it the handler must not touch the request. No
  * callback comes after the handler's reply: a body still arriving is read and dropped (and the
@@ -130,9 +130,14 @@ void request_resume(request_t *req);
  * handler's part: see "the one rule" above. */
 void request_reply(request_t *req, response_t *res);
 
-/* request_reply with a JSON error body of the status's kind. */
-void request_reply_error(request_t *req, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* request_reply with `json` as the body (response_json), its reference taken; a 500 when it is
+ * NULL (out of memory). */
+void request_reply_json(request_t *req, int status, json_t *json);
+
+/* request_reply with the JSON error body (response_error_json): `code` (or NULL) names the error
+ * for clients, `extra` (an object, or NULL; its reference taken) adds members to it. */
+void request_reply_error(request_t *req, int status, const char *code, json_t *extra,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Ends the handler's part without an answer: only after on_abort (otherwise the client gets a
  * 500, since every request must be answered). */

@@ -75,7 +75,7 @@ response_fini(response_t *res)
 int
 response_json(response_t *res, int status, const json_t *json)
 {
-    char *text = json_dumps(json, JSON_COMPACT);
+    char *text = json_dumps(json, JSON_COMPACT | JSON_REAL_PRECISION(15));
     if (text == NULL)
         return SL_ENOMEM;
     free(res->body);
@@ -96,6 +96,24 @@ response_body(response_t *res, int status, const char *content_type, char *body,
     res->body_size = size;
 }
 
+json_t *
+response_error_json(int status, const char *code, json_t *extra, const char *message)
+{
+    char text[512];
+    snprintf(text, sizeof text, "%s", message);
+    for (char *p = text; *p != '\0'; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            *p = '?';
+    const char *kind = response_kind(status);
+    json_t *error = code != NULL ? json_pack("{s:s,s:s,s:s}", "kind", kind, "code", code, "message",
+                                             text)
+                                 : json_pack("{s:s,s:s}", "kind", kind, "message", text);
+    if (error != NULL && extra != NULL)
+        json_object_update(error, extra);
+    json_decref(extra);
+    return error != NULL ? json_pack("{s:o}", "error", error) : NULL;
+}
+
 int
 response_error(response_t *res, int status, const char *fmt, ...)
 {
@@ -105,18 +123,25 @@ response_error(response_t *res, int status, const char *fmt, ...)
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
 
-    /* jansson refuses text that is not UTF-8; messages may quote client bytes, so keep ASCII. */
-    for (char *p = message; *p; p++)
-        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-            *p = '?';
-
-    json_t *body =
-        json_pack("{s:{s:s,s:s}}", "error", "kind", response_kind(status), "message", message);
+    json_t *body = response_error_json(status, NULL, NULL, message);
     if (body == NULL)
         return SL_ENOMEM;
     int rc = response_json(res, status, body);
     json_decref(body);
     return rc;
+}
+
+int
+response_error_status(int code, bool is_call)
+{
+    static const int statuses_of_errors[] = {
+#define ERROR(name, kind, msg, status) status,
+#include "errors.def"
+#undef ERROR
+    };
+    int row = -code - 1;
+    int status = row >= 0 && row < SL_N_ERRORS_ ? statuses_of_errors[row] : 500;
+    return is_call && status >= 400 && status < 500 ? 422 : status;
 }
 
 /* IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT". Not strftime, whose names follow the locale. */

@@ -1,4 +1,4 @@
-/* One incoming module: streaming compilation, digest, backpressure, install (see session.h). */
+/* One incoming module: streaming compilation, digest, backpressure (see session.h). */
 #include "session.h"
 
 #include <openssl/evp.h>
@@ -6,24 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "response.h"
 #include "timeline.h"
 
 struct session {
-    modules_t *modules;
+    sessions_t *sessions;
     const session_ops_t *ops;
     void *user;
-    char name[MODULES_MAX_NAME + 1];
     sl_compilation_t *compilation;
     EVP_MD_CTX *md;
     timeline_t timeline;
     uint64_t size;           /* bytes received */
     mailbox_item_t done;     /* posted once, by the compilation's done callback */
-    session_t *next_paused;  /* modules->paused */
+    session_t *next_paused;  /* sessions.paused */
     bool is_input_done;      /* finish or abort was called */
     bool is_aborted;         /* by the source or the size limit */
-    bool is_paused;          /* by backpressure, and in modules->paused */
+    bool is_paused;          /* by backpressure, and in sessions.paused */
+    char name[];             /* NUL-terminated */
 };
 
 static void
@@ -40,7 +39,7 @@ unlink_paused(session_t *s)
     if (!s->is_paused)
         return;
     s->is_paused = false;
-    for (session_t **p = &s->modules->paused; *p != NULL; p = &(*p)->next_paused)
+    for (session_t **p = &s->sessions->paused; *p != NULL; p = &(*p)->next_paused)
         if (*p == s) {
             *p = s->next_paused;
             break;
@@ -53,38 +52,24 @@ static void
 on_compilation_done(void *user, sl_compilation_t *compilation)
 {
     session_t *s = user;
-    mailbox_post(s->modules->mailbox, &s->done);
+    mailbox_post(s->sessions->mailbox, &s->done);
 }
 
 static void
-count_failure(modules_t *m, const char *kind)
+count_failure(sessions_t *ss, const char *kind)
 {
-    metrics_add(m->metrics, METRIC_module_upload_failures_total, (const char *[]){kind}, 1);
+    metrics_add(ss->metrics, METRIC_module_upload_failures_total, (const char *[]){kind}, 1);
 }
 
-/* {"error":{"kind","code","message",...extra}}, as modules_reply_error builds it. */
-static json_t *
-error_body(int status, const char *code, json_t *extra, const char *message)
-{
-    json_t *error = json_pack("{s:s,s:s,s:s}", "kind", response_kind(status), "code", code,
-                              "message", message);
-    if (error != NULL && extra != NULL)
-        json_object_update(error, extra);
-    json_decref(extra);
-    return error != NULL ? json_pack("{s:o}", "error", error) : NULL;
-}
-
-/* 400 for bad bytes, 413 for a limit of the module, 507 for a full code space: with where the
- * engine found the problem (nowhere in particular for a full space). */
+/* The status of errors.def (400 for bad bytes, 413 for a limit of the module, 507 for a full
+ * code space, ...), with where the engine found the problem (nowhere in particular for a full
+ * space). */
 static void
 describe_error(session_t *s, int rc, const sl_error_t *err, session_outcome_t *out)
 {
     const char *kind = sl_err_kind(rc);
-    int status = rc == SL_EMALFORMED || rc == SL_EINVALID ? 400
-                 : rc == SL_ELIMIT                        ? 413
-                 : rc == SL_ENOSPACE                      ? 507
-                                                          : 500;
-    count_failure(s->modules, status == 500 ? "internal" : kind);
+    int status = response_error_status(rc, false);
+    count_failure(s->sessions, status == 500 ? "internal" : kind);
     json_t *extra = json_pack("{s:I,s:o,s:o}", "offset", (json_int_t)err->offset, "section",
                               err->section != SL_NO_SECTION ? json_string(sl_section_name(
                                                                   err->section))
@@ -94,64 +79,22 @@ describe_error(session_t *s, int rc, const sl_error_t *err, session_outcome_t *o
                                               : json_null());
     if (extra != NULL && err->func_index != SL_NO_INDEX)
         json_object_set_new(extra, "body_offset", json_integer(err->body_offset));
-    char message[512];
-    snprintf(message, sizeof message, "%s", err->message[0] ? err->message : sl_strerror(rc));
-    for (char *p = message; *p != '\0'; p++) /* jansson takes UTF-8 only */
-        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-            *p = '?';
     out->status = status;
-    out->body = error_body(status, status == 500   ? "internal"
-                                   : status == 507 ? "code_space_full"
-                                                   : kind,
-                           extra, message);
+    out->body = response_error_json(status, status == 500   ? "internal"
+                                            : status == 507 ? "code_space_full"
+                                                            : kind,
+                                    extra, err->message[0] ? err->message : sl_strerror(rc));
 }
 
+/* The digest of the bytes, as lower-case hex. */
 static void
-install(session_t *s, sl_module_t *module, char hex[65], session_outcome_t *out)
+digest_hex(session_t *s, char hex[65])
 {
-    modules_t *m = s->modules;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned digest_size = 0;
     if (EVP_DigestFinal_ex(s->md, digest, &digest_size) == 1)
         for (unsigned i = 0; i < digest_size && i < 32; i++)
             snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-
-    char why[128];
-    if (!modules_has_room(m, s->name, strlen(s->name), why, sizeof why)) {
-        sl_module_unref(module); /* its code goes back to the space at once */
-        count_failure(m, "exhausted");
-        out->status = 507;
-        out->body = error_body(507, "module_limit", NULL, why);
-        return;
-    }
-    registry_entry_t *e = registry_entry_new(s->name, module, hex, s->size, &s->timeline);
-    bool is_replaced = false;
-    const registry_entry_t *old = registry_find(&m->registry, s->name, strlen(s->name));
-    if (e != NULL && old != NULL)
-        instance_cache_drop(&m->idle, old->module); /* so that its code goes with the entry */
-    if (e == NULL || registry_put(&m->registry, e, &is_replaced) < 0) {
-        registry_entry_free(e);
-        count_failure(m, "internal");
-        out->status = 500;
-        out->body = error_body(500, "internal", NULL, "out of memory");
-        return;
-    }
-    const timeline_t *t = &e->timeline;
-    metrics_add(m->metrics, METRIC_modules_compiled_total, NULL, 1);
-    metrics_add(m->metrics, METRIC_functions_compiled_total, (const char *[]){"baseline"},
-                t->functions_total);
-    metrics_observe(m->metrics, METRIC_module_compile_seconds, NULL,
-                    (double)t->compile_cpu_ns / 1e9);
-    if (t->last_byte_ns != 0 && t->ready_ns >= t->last_byte_ns)
-        metrics_observe(m->metrics, METRIC_module_ready_after_last_byte_seconds, NULL,
-                        (double)(t->ready_ns - t->last_byte_ns) / 1e9);
-    metrics_set(m->metrics, METRIC_modules, NULL, registry_count(&m->registry));
-    LOG(LOG_LEVEL_DEBUG, "module %s %s: %llu bytes, %u functions", s->name,
-        is_replaced ? "replaced" : "added", (unsigned long long)s->size, t->functions_total);
-    out->status = is_replaced ? 200 : 201;
-    out->body = registry_entry_json(e);
-    out->sha256 = hex;
-    out->entry = e;
 }
 
 /* The compilation is done: back on the loop thread. */
@@ -161,9 +104,15 @@ on_done(mailbox_item_t *item)
     session_t *s = (session_t *)((char *)item - offsetof(session_t, done));
     unlink_paused(s);
     char hex[65] = "";
-    session_outcome_t out = {.is_aborted = s->is_aborted, .sha256 = ""};
+    session_outcome_t out = {
+        .is_aborted = s->is_aborted,
+        .name = s->name,
+        .sha256 = hex,
+        .size = s->size,
+        .timeline = &s->timeline,
+    };
     if (s->is_aborted) {
-        count_failure(s->modules, "aborted");
+        count_failure(s->sessions, "aborted");
     } else {
         sl_compilation_timeline_t ct;
         sl_compilation_timeline(s->compilation, &ct);
@@ -171,17 +120,17 @@ on_done(mailbox_item_t *item)
         s->timeline.ready_ns = timeline_now_ns();
         s->timeline.size = s->size;
 
-        sl_module_t *module = NULL;
         sl_error_t err;
         memset(&err, 0, sizeof err);
-        int rc = sl_compilation_result(s->compilation, &module, &err);
+        int rc = sl_compilation_result(s->compilation, &out.module, &err);
         if (rc == 0)
-            install(s, module, hex, &out); /* the entry takes the reference */
+            digest_hex(s, hex);
         else
             describe_error(s, rc, &err, &out);
     }
     s->ops->done(s->user, &out);
-    json_decref(out.body); /* NULL when the source took it */
+    json_decref(out.body);        /* NULL when the source took it */
+    sl_module_unref(out.module); /* likewise */
     session_free(s);
 }
 
@@ -197,15 +146,26 @@ end_input(session_t *s, bool is_abort)
         sl_compilation_finish(s->compilation); /* its error, if any, comes with the result */
 }
 
+static void on_drain_timer(uv_timer_t *timer);
+
+/* Starts the drain timer unless it runs. */
+static void
+watch_paused(sessions_t *ss)
+{
+    if (!ss->has_timer || uv_is_active((uv_handle_t *)&ss->drain_timer))
+        return;
+    uv_timer_start(&ss->drain_timer, on_drain_timer, 2, 2);
+}
+
 int
 session_feed(session_t *s, const void *data, size_t size)
 {
-    modules_t *m = s->modules;
+    sessions_t *ss = s->sessions;
     if (s->is_input_done)
         return s->is_aborted ? SL_ELIMIT : SL_EMALFORMED;
     s->size += size;
-    if (s->size > m->config->max_module_size) {
-        count_failure(m, "too_large");
+    if (s->size > ss->limits.max_module_size) {
+        count_failure(ss, "too_large");
         s->is_aborted = true;
         end_input(s, true);
         return SL_ELIMIT;
@@ -216,12 +176,12 @@ session_feed(session_t *s, const void *data, size_t size)
         end_input(s, false); /* described at done, with the error's detail */
         return rc;
     }
-    if (!s->is_paused && sl_compilation_pending(s->compilation) > m->config->compile_queue_depth) {
+    if (!s->is_paused && sl_compilation_pending(s->compilation) > ss->limits.queue_depth) {
         s->is_paused = true;
-        s->next_paused = m->paused;
-        m->paused = s;
+        s->next_paused = ss->paused;
+        ss->paused = s;
         s->ops->pause(s->user);
-        modules_watch_paused(m);
+        watch_paused(ss);
     }
     return 0;
 }
@@ -250,18 +210,20 @@ session_size(const session_t *s)
     return s->size;
 }
 
-void
-session_drain(modules_t *m)
+/* Resumes the paused sessions whose compile queue has drained. */
+static void
+on_drain_timer(uv_timer_t *timer)
 {
-    session_t *list = m->paused;
-    m->paused = NULL;
+    sessions_t *ss = timer->data;
+    session_t *list = ss->paused;
+    ss->paused = NULL;
     while (list != NULL) {
         session_t *s = list;
         list = s->next_paused;
         s->next_paused = NULL;
-        if (sl_compilation_pending(s->compilation) > m->config->compile_queue_depth / 2) {
-            s->next_paused = m->paused;
-            m->paused = s;
+        if (sl_compilation_pending(s->compilation) > ss->limits.queue_depth / 2) {
+            s->next_paused = ss->paused;
+            ss->paused = s;
             continue;
         }
         /* Resuming may deliver buffered input at once, and so pause again: s is off the list
@@ -269,16 +231,35 @@ session_drain(modules_t *m)
         s->is_paused = false;
         s->ops->resume(s->user);
     }
+    if (ss->paused == NULL)
+        uv_timer_stop(&ss->drain_timer);
+}
+
+void
+sessions_init(sessions_t *ss, uv_loop_t *loop, sl_compile_pool_t *pool, mailbox_t *mailbox,
+              metrics_t *metrics, const session_limits_t *limits)
+{
+    *ss = (sessions_t){.pool = pool, .mailbox = mailbox, .metrics = metrics, .limits = *limits};
+    uv_timer_init(loop, &ss->drain_timer);
+    ss->drain_timer.data = ss;
+    ss->has_timer = true;
+}
+
+void
+sessions_close(sessions_t *ss)
+{
+    if (!ss->has_timer)
+        return;
+    ss->has_timer = false;
+    uv_close((uv_handle_t *)&ss->drain_timer, NULL); /* embedded: the owner outlives uv_run */
 }
 
 int
-session_new(modules_t *m, const char *name, size_t name_len, uint64_t size_hint,
+session_new(sessions_t *ss, const char *name, size_t name_len, uint64_t size_hint,
             const session_ops_t *ops, void *user, session_t **out)
 {
     *out = NULL;
-    if (name_len > MODULES_MAX_NAME)
-        return SL_EARG;
-    session_t *s = calloc(1, sizeof *s);
+    session_t *s = calloc(1, sizeof *s + name_len + 1);
     if (s == NULL || (s->md = EVP_MD_CTX_new()) == NULL ||
         EVP_DigestInit_ex(s->md, EVP_sha256(), NULL) != 1) {
         if (s != NULL)
@@ -286,7 +267,7 @@ session_new(modules_t *m, const char *name, size_t name_len, uint64_t size_hint,
         free(s);
         return SL_ENOMEM;
     }
-    s->modules = m;
+    s->sessions = ss;
     s->ops = ops;
     s->user = user;
     memcpy(s->name, name, name_len);
@@ -297,7 +278,7 @@ session_new(modules_t *m, const char *name, size_t name_len, uint64_t size_hint,
         .on_done = on_compilation_done,
         .user = s,
     };
-    int rc = sl_compilation_new(m->pool, &options, &s->compilation);
+    int rc = sl_compilation_new(ss->pool, &options, &s->compilation);
     if (rc < 0) {
         session_free(s);
         return rc;

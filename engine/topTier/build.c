@@ -446,7 +446,8 @@ vpop(builder_t *b)
 static ir_ref_t *
 vtop(builder_t *b, uint32_t n)
 {
-    return b->vals + b->n_vals - n;
+    /* vals is NULL while nothing was ever pushed, and NULL + 0 is undefined too. */
+    return n ? b->vals + b->n_vals - n : b->vals;
 }
 
 /* A new block with one parameter per type, the values of a label. */

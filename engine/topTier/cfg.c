@@ -195,6 +195,25 @@ cfg_dominates(const cfg_t *cfg, uint32_t a, uint32_t b)
     return cfg->dom_pre[a] <= cfg->dom_pre[b] && cfg->dom_post[b] <= cfg->dom_post[a];
 }
 
+int
+cfg_dom_preorder(const cfg_t *cfg, arena_t *arena, uint32_t **out)
+{
+    /* dom_pre numbers run below 2 * n_rpo (one counter for both orders): a counting sort. */
+    uint32_t n_slots = 2 * cfg->n_rpo + 1;
+    uint32_t *by_number = fill_none(arena, n_slots);
+    uint32_t *order = arena_alloc_array(arena, cfg->n_rpo + 1, sizeof *order);
+    if (!by_number || !order)
+        return arena->last_error;
+    for (uint32_t i = 0; i < cfg->n_rpo; i++)
+        by_number[cfg->dom_pre[cfg->rpo[i]]] = cfg->rpo[i];
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < n_slots; k++)
+        if (by_number[k] != NONE)
+            order[n++] = by_number[k];
+    *out = order;
+    return 0;
+}
+
 /* The outermost loop found so far that contains header h (union-find with path halving). */
 static uint32_t
 outermost(uint32_t *uf, uint32_t h)

@@ -40,5 +40,8 @@ cfg_is_reachable(const cfg_t *cfg, uint32_t b)
 }
 /* Whether a dominates b (every block dominates itself); false if either is unreachable. */
 bool cfg_dominates(const cfg_t *cfg, uint32_t a, uint32_t b);
+/* The reachable blocks in dominator-tree preorder (n_rpo of them, the entry first) into an array
+ * of `arena`: a block comes after its dominators, and a subtree's blocks are contiguous. */
+int cfg_dom_preorder(const cfg_t *cfg, arena_t *arena, uint32_t **out);
 
 #endif

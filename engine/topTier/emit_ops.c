@@ -244,6 +244,12 @@ emitter_op(emitter_t *e, const minsn_t *i)
     case MI_CTZ: count_zeros(e, i); return true;
     case MI_POPCNT: x64_popcnt_rr(b, i->size, gp(&i->o[0]), gp(&i->o[1])); return true;
     case MI_DIV: divide(e, i); return true;
+    case MI_MULH:
+        if (i->aux & DIV_SIGNED)
+            x64_imul_r(b, 8, gp(&i->o[0]));
+        else
+            x64_mul_r(b, 8, gp(&i->o[0]));
+        return true;
     case MI_TEST:
         if (i->o[1].kind == MO_IMM)
             x64_test_ri(b, i->size, gp(&i->o[0]), (int32_t)i->o[1].imm);

@@ -19,6 +19,7 @@ enum {
     VAR = IR_VARIADIC,
     RES_NONE = IR_T_NONE,
     RES_I32 = IR_T_I32,
+    RES_I64 = IR_T_I64,
     RES_FUNCREF = IR_T_FUNCREF,
     RES_OWN = IR_RES_OWN,
     RES_SAME = IR_RES_SAME,
@@ -403,10 +404,10 @@ ir_remove(ir_func_t *f, ir_ref_t ref)
     insn->prev = insn->next = IR_NOREF;
 }
 
-/* The end of map's chain from r, compressing the path so the whole rewrite stays linear. A cycle
- * (a bug in the caller) stops at the entry it closes on. */
-static ir_ref_t
-resolve(ir_ref_t *map, uint32_t n, ir_ref_t r)
+/* Path compression keeps a whole rewrite linear. A cycle (a bug in the caller) stops at the
+ * entry it closes on. */
+ir_ref_t
+ir_map_find(ir_ref_t *map, uint32_t n, ir_ref_t r)
 {
     ir_ref_t end = r;
     uint32_t steps = 0;
@@ -429,12 +430,12 @@ ir_replace_uses(ir_func_t *f, ir_ref_t *map)
             continue;
         ir_ref_t *args = ir_args(insn);
         for (uint32_t i = 0; i < insn->n_args; i++)
-            args[i] = resolve(map, f->n_insns, args[i]);
+            args[i] = ir_map_find(map, f->n_insns, args[i]);
         if (ir_op_flags(insn->op) & IRF_TERM)
             for (uint32_t s = 0; s < insn->n_succs; s++)
                 for (uint32_t i = 0; i < insn->ext.succs[s].n_args; i++)
                     insn->ext.succs[s].args[i] =
-                        resolve(map, f->n_insns, insn->ext.succs[s].args[i]);
+                        ir_map_find(map, f->n_insns, insn->ext.succs[s].args[i]);
     }
 }
 

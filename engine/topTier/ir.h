@@ -183,6 +183,9 @@ void ir_remove(ir_func_t *f, ir_ref_t ref);
 /* Rewrites every operand and edge argument r with map[r] != IR_NOREF to map[r], following chains
  * (map[a] = b, map[b] = c gives c). One pass over the function; map has n_insns entries. */
 void ir_replace_uses(ir_func_t *f, ir_ref_t *map);
+/* The end of map's chain from r (IR_NOREF entries: not replaced), for passes that read through
+ * their map before rewriting. */
+ir_ref_t ir_map_find(ir_ref_t *map, uint32_t n, ir_ref_t r);
 /* Replaces the layout (e.g. without removed blocks); blocks left out become unplaced. */
 void ir_set_layout(ir_func_t *f, const uint32_t *blocks, uint32_t n);
 

@@ -58,8 +58,10 @@ sl_module_ir_text(const sl_module_t *m, uint32_t func_index, const char *passes,
     rc = ir_build(v, &arena, m, func_index, &f, err);
     if (!rc)
         rc = ir_verify(f, err);
+    pipeline_env_t env;
+    pipeline_env_init(&env, m);
     if (!rc)
-        rc = pipeline_run(f, stage && !*passes ? NULL : passes, true, err);
+        rc = pipeline_run_env(f, &env, stage && !*passes ? NULL : passes, true, err);
     if (!rc && stage) {
         isel_options_t opts = {.module = m, .func_index = func_index};
         rc = toptier_lower(f, &opts, strcmp(stage, "regalloc") == 0, &arena, &mach, err);

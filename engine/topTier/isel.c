@@ -401,6 +401,49 @@ divide(isel_t *s, ir_ref_t r, unsigned size, unsigned kind)
                       mop_reg((kind & DIV_REM) ? X64_RDX : X64_RAX));
 }
 
+/* The high half of a full product (strength reduction's division by a constant). i64: the
+ * one-operand multiply into rdx:rax. i32: a 64-bit multiply of the extended operands, shifted
+ * down; shr leaves the upper half zero, as an i32 in a register must be. */
+static bool
+multiply_high(isel_t *s, ir_ref_t r, unsigned size, unsigned kind)
+{
+    mreg_t v = isel_reg(s, r);
+    mreg_t t[2] = {isel_temp(s, IR_T_I64), isel_temp(s, IR_T_I64)};
+    if (size == 8) {
+        if (!isel_move_in(s, X64_RAX, arg(s, r, 0), 8) || !isel_move_in(s, t[1], arg(s, r, 1), 8))
+            return false;
+        minsn_t *i = isel_emit(s, MI_MULH, 8);
+        if (!i)
+            return false;
+        i->n_opnds = 1;
+        i->o[0] = mop_reg(t[1]);
+        i->aux = kind;
+        i->use_gp = X64_REGSET(X64_RAX);
+        i->def_gp = X64_REGSET(X64_RAX) | X64_REGSET(X64_RDX);
+        return isel_emit2(s, MI_MOV, 8, mop_reg(v), mop_reg(X64_RDX));
+    }
+    for (unsigned k = 0; k < 2; k++) {
+        if (!(kind & DIV_SIGNED)) {
+            if (!isel_move_in(s, t[k], arg(s, r, k), 4)) /* a 32-bit move zero-extends */
+                return false;
+            continue;
+        }
+        mreg_t narrow = isel_temp(s, IR_T_I32);
+        if (!isel_move_in(s, narrow, arg(s, r, k), 4))
+            return false;
+        minsn_t *x = isel_emit(s, MI_MOVSX, 8);
+        if (!x)
+            return false;
+        x->n_opnds = 2;
+        x->aux = 4;
+        x->o[0] = mop_reg(t[k]);
+        x->o[1] = mop_reg(narrow);
+    }
+    return isel_emit2(s, MI_IMUL, 8, mop_reg(t[0]), mop_reg(t[1])) &&
+           isel_emit2(s, MI_SHR, 8, mop_reg(t[0]), mop_imm(32)) &&
+           isel_emit2(s, MI_MOV, 4, mop_reg(v), mop_reg(t[0]));
+}
+
 static bool
 unary_to(isel_t *s, ir_ref_t r, unsigned op, unsigned size, unsigned aux)
 {
@@ -437,6 +480,8 @@ select_integer(isel_t *s, ir_ref_t r)
     case IR_##W##_DIV_U: return divide(s, r, size, 0);                                             \
     case IR_##W##_REM_S: return divide(s, r, size, DIV_SIGNED | DIV_REM);                          \
     case IR_##W##_REM_U: return divide(s, r, size, DIV_REM);                                       \
+    case IR_##W##_MULH_S: return multiply_high(s, r, size, DIV_SIGNED);                            \
+    case IR_##W##_MULH_U: return multiply_high(s, r, size, 0);                                     \
     case IR_##W##_SHL: return shift(s, r, MI_SHL, MI_SHL_CL, size);                                \
     case IR_##W##_SHR_S: return shift(s, r, MI_SAR, MI_SAR_CL, size);                              \
     case IR_##W##_SHR_U: return shift(s, r, MI_SHR, MI_SHR_CL, size);                              \
@@ -651,6 +696,10 @@ select_insn(isel_t *s, ir_ref_t r)
     case IR_CALL_IMPORT:
     case IR_CALL_BUILTIN:
     case IR_PROJ: return isel_call(s, r);
+    case IR_I32_MULH_S:
+    case IR_I32_MULH_U:
+    case IR_I64_MULH_S:
+    case IR_I64_MULH_U: return select_integer(s, r);
     default: break;
     }
     if (ir_op_wasm(i->op) < 0 || (ir_op_flags(i->op) & (IRF_READ | IRF_WRITE)))

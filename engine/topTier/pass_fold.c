@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "cfg.h"
+#include "ir_edit.h"
 #include "pipeline.h"
 
 /* A shift or rotation count is taken modulo the width (spec: ishl, ishr, irotl, irotr). */
@@ -103,16 +104,6 @@ to_const(ir_insn_t *insn, uint64_t bits)
     insn->imm = bits;
 }
 
-/* Keeps successor `keep` of a br_if / br_table as the only one, as a jump. */
-static void
-to_jump(ir_insn_t *insn, uint32_t keep)
-{
-    insn->ext.succs[0] = insn->ext.succs[keep];
-    insn->n_succs = 1;
-    insn->n_args = 0;
-    insn->op = IR_JUMP;
-}
-
 static void
 fold_insn(ir_func_t *f, ir_ref_t r)
 {
@@ -122,12 +113,13 @@ fold_insn(ir_func_t *f, ir_ref_t r)
     switch (insn->op) {
     case IR_BR_IF:
         if (insn->n_args == 1 && insn->n_succs == 2 && ir_is_const(f, args[0], &a))
-            to_jump(insn, (uint32_t)a ? 0 : 1);
+            ir_keep_edge(insn, (uint32_t)a ? 0 : 1);
         return;
     case IR_BR_TABLE:
         /* spec: br_table: an index past the labels takes the default, the last successor. */
         if (insn->n_args == 1 && insn->n_succs >= 1 && ir_is_const(f, args[0], &a))
-            to_jump(insn, (uint32_t)a < insn->n_succs - 1 ? (uint32_t)a : insn->n_succs - 1);
+            ir_keep_edge(insn,
+                         (uint32_t)a < insn->n_succs - 1 ? (uint32_t)a : insn->n_succs - 1);
         return;
     case IR_TRAPIF:
         if (insn->n_args == 1 && ir_is_const(f, args[0], &a) && (uint32_t)a == 0)

@@ -5,10 +5,26 @@
 
 #include "error.h"
 
-/* In pipeline order. */
+/* In pipeline order; a pass may come back when an earlier one leaves it more to do. Inlining
+ * goes first, so everything after it sees the callees' code in the caller's context. Folding
+ * first gives strength reduction its constant divisors; value numbering then merges the
+ * constants and shifts it emits. Branch folding leaves parameters every edge passes the same
+ * value to, so copy propagation runs again. The loads pass sees addresses value numbering has
+ * merged, and a second numbering merges what the loads it replaced were feeding. Dead code goes
+ * last but one, and the layout, which only orders blocks, is last. */
 static const ir_pass_t passes[] = {
-    {"fold", pass_fold},
-    {"dce", pass_dce},
+    {"inline", NULL, pass_inline},
+    {"copy", pass_copy, NULL},
+    {"fold", pass_fold, NULL},
+    {"strength", pass_strength, NULL},
+    {"gvn", pass_gvn, NULL},
+    {"branch", pass_branch, NULL},
+    {"copy", pass_copy, NULL},
+    {"licm", pass_licm, NULL},
+    {"loads", pass_loads, NULL},
+    {"gvn", pass_gvn, NULL},
+    {"dce", pass_dce, NULL},
+    {"layout", pass_layout, NULL},
 };
 enum { N_PASSES = sizeof passes / sizeof passes[0] };
 
@@ -21,12 +37,21 @@ pipeline_find(const char *name, size_t len)
     return NULL;
 }
 
+void
+pipeline_env_init(pipeline_env_t *env, const sl_module_t *module)
+{
+    env->module = module;
+    env->inline_max_body = PIPELINE_INLINE_MAX_BODY;
+    env->inline_max_depth = PIPELINE_INLINE_MAX_DEPTH;
+}
+
 static int
-run_one(ir_func_t *f, const ir_pass_t *pass, bool verify, sl_error_t *err)
+run_one(ir_func_t *f, const pipeline_env_t *env, const ir_pass_t *pass, bool verify,
+        sl_error_t *err)
 {
     arena_t scratch;
     arena_init(&scratch, f->arena->budget);
-    int rc = pass->run(f, &scratch);
+    int rc = pass->run_env ? pass->run_env(f, env, &scratch) : pass->run(f, &scratch);
     arena_fini(&scratch);
     if (!rc)
         rc = f->status;
@@ -46,9 +71,16 @@ run_one(ir_func_t *f, const ir_pass_t *pass, bool verify, sl_error_t *err)
 int
 pipeline_run(ir_func_t *f, const char *names, bool verify, sl_error_t *err)
 {
+    return pipeline_run_env(f, NULL, names, verify, err);
+}
+
+int
+pipeline_run_env(ir_func_t *f, const pipeline_env_t *env, const char *names, bool verify,
+                 sl_error_t *err)
+{
     if (!names) {
         for (unsigned i = 0; i < N_PASSES; i++) {
-            int rc = run_one(f, &passes[i], verify, err);
+            int rc = run_one(f, env, &passes[i], verify, err);
             if (rc)
                 return rc;
         }
@@ -65,7 +97,7 @@ pipeline_run(ir_func_t *f, const char *names, bool verify, sl_error_t *err)
             error_set(err, SL_EARG, SL_NO_SECTION, 0, "no pass called '%.*s'", (int)len, p);
             return SL_EARG;
         }
-        int rc = run_one(f, pass, verify, err);
+        int rc = run_one(f, env, pass, verify, err);
         if (rc)
             return rc;
         p += len;

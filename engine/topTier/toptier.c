@@ -65,8 +65,10 @@ toptier_compile(toptier_t *t, const sl_module_t *m, uint32_t func_index, compile
     mfunc_t *mach = NULL;
     isel_options_t opts = {.module = m, .func_index = func_index, .has_avx = t->has_avx};
     int rc = ir_build(t->validator, &arena, m, func_index, &f, err);
+    pipeline_env_t env;
+    pipeline_env_init(&env, m);
     if (!rc)
-        rc = pipeline_run(f, NULL, PIPELINE_VERIFY, err);
+        rc = pipeline_run_env(f, &env, NULL, PIPELINE_VERIFY, err);
     if (!rc)
         rc = toptier_lower(f, &opts, true, &arena, &mach, err);
     if (!rc) {

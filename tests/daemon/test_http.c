@@ -802,6 +802,26 @@ START_TEST(test_response_error_kinds_follow_status)
     ck_assert_str_eq(response_kind(503), "overloaded");
     ck_assert_str_eq(response_kind(599), "internal");
     ck_assert_str_eq(response_reason(431), "Request Header Fields Too Large");
+    /* Engine errors: errors.def's status column; a call turns the module's 4xx into 422. */
+    ck_assert_int_eq(response_error_status(SL_EMALFORMED, false), 400);
+    ck_assert_int_eq(response_error_status(SL_ELIMIT, false), 413);
+    ck_assert_int_eq(response_error_status(SL_ELIMIT, true), 422);
+    ck_assert_int_eq(response_error_status(SL_ENOSPACE, false), 507);
+    ck_assert_int_eq(response_error_status(SL_ENOSPACE, true), 507);
+    ck_assert_int_eq(response_error_status(SL_ENOMEM, true), 500);
+    ck_assert_int_eq(response_error_status(-1000, false), 500);
+    /* The one error body: a code only when given, extra members after the message, ASCII. */
+    json_t *body = response_error_json(404, NULL, NULL, "no \x01 here");
+    char *text = json_dumps(body, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"error\":{\"kind\":\"not_found\",\"message\":\"no ? here\"}}");
+    free(text);
+    json_decref(body);
+    body = response_error_json(507, "module_limit", json_pack("{s:i}", "offset", 3), "full");
+    text = json_dumps(body, JSON_COMPACT);
+    ck_assert_str_eq(text, "{\"error\":{\"kind\":\"insufficient_storage\",\"code\":"
+                           "\"module_limit\",\"message\":\"full\",\"offset\":3}}");
+    free(text);
+    json_decref(body);
 }
 END_TEST
 
@@ -1168,6 +1188,11 @@ START_TEST(test_daemon_wrong_method_is_405_with_allow)
     assert_error_body(r.body, "method_not_allowed", "POST");
     request(curl, proc.port, "DELETE", "/healthz", NULL, NULL, &r);
     ck_assert_int_eq(r.status, 405);
+    /* Two rows share this pattern (GET/HEAD/DELETE and PUT): Allow names the methods of both. */
+    request(curl, proc.port, "POST", "/v1/modules/m", "x=1", NULL, &r);
+    ck_assert_int_eq(r.status, 405);
+    ck_assert_msg(strstr(r.headers, "\r\nAllow: DELETE, GET, HEAD, PUT\r\n") != NULL, "%s",
+                  r.headers);
     curl_easy_cleanup(curl);
 }
 END_TEST

@@ -1,8 +1,8 @@
-/* The code space (engine/code_space.h): code written through the rw view runs through the rx view,
- * neither view is both writable and executable, blocks are reused and coalesced, freed pages are
- * given back without touching live neighbours, exhaustion is SL_ENOSPACE, and concurrent allocation
- * hands out disjoint blocks. Through the engine: the code-space size and per-module code limit
- * (sl_engine_options_t) are quotas with errors that say what is full, and a module's code is
+/* The code space (engine/code/code_space.h): code written through the rw view runs through the rx
+ * view, neither view is both writable and executable, blocks are reused and coalesced, freed pages
+ * are given back without touching live neighbours, exhaustion is SL_ENOSPACE, and concurrent
+ * allocation hands out disjoint blocks. Through the engine: the code-space size and per-module code
+ * limit (sl_engine_options_t) are quotas with errors that say what is full, and a module's code is
  * given back when its last reference goes. */
 #include <check.h>
 #include <inttypes.h>

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "engine_state.h"
+#include "instance.h"
 #include "suite.h"
 #include "type_registry.h"
 #include "run_fixture.h"

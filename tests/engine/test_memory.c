@@ -1,6 +1,6 @@
-/* Linear memory (engine/memory.h): sizes, zero fill, growth in place, the limits of memory.grow
- * (spec: execution, memory.grow), and the guard region: every byte past the committed size up to
- * the end of the widest 32-bit access faults. */
+/* Linear memory (engine/runtime/memory.h): sizes, zero fill, growth in place, the limits of
+ * memory.grow (spec: execution, memory.grow), and the guard region: every byte past the committed
+ * size up to the end of the widest 32-bit access faults. */
 #include <check.h>
 #include <signal.h>
 #include <stdbool.h>

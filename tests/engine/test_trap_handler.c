@@ -1,5 +1,5 @@
-/* The trap handler and code map (engine/trap_handler.h, engine/code_map.h): a fault at a
- * registered access site resumes at its landing stub (SIGSEGV, SIGBUS, and on the alternate stack
+/* The trap handler and code map (engine/runtime/trap_handler.h, engine/code/code_map.h): a fault at
+ * a registered access site resumes at its landing stub (SIGSEGV, SIGBUS, and on the alternate stack
  * after a stack overflow); every other fault goes to the previous action and still kills the
  * process; the map stays consistent while threads register and unregister ranges during traps.
  *

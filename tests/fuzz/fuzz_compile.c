@@ -1,7 +1,10 @@
-/* libFuzzer target for the baseline compiler: every input is compiled; inputs the validator
- * accepts must also be accepted by the plain decoder, and the other way round except for what
- * the baseline tier refuses (SL_ENOTSUP) or a limit. Compiled modules are freed again, so
- * code installation and release run too. (Nothing is instantiated: a start function may loop.) */
+/* libFuzzer target for the compilers: every input is compiled; inputs the validator accepts
+ * must also be accepted by the plain decoder, and the other way round except for what the
+ * baseline tier refuses (SL_ENOTSUP) or a limit. Compiled modules are freed again, so code
+ * installation and release run too. Every function of a module that decodes also goes through
+ * the top tier's builder and whole pass pipeline with the verifier after each pass; anything
+ * but success or a size limit there is a bug. (Nothing is instantiated: a start function may
+ * loop.) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "compile says %d (%s), decode says %d\n", rc_compile, err.message,
                 rc_decode);
         abort();
+    }
+    for (uint32_t i = decoded ? sl_module_n_imported_functions(decoded) : 0;
+         decoded && i < sl_module_n_functions(decoded); i++) {
+        char *text = NULL;
+        int rc = sl_module_ir_text(decoded, i, NULL, &text, &err);
+        free(text);
+        if (rc != 0 && rc != SL_ELIMIT) {
+            fprintf(stderr, "top tier, function %u: %d (%s)\n", i, rc, err.message);
+            abort();
+        }
     }
     sl_module_unref(compiled);
     sl_module_unref(decoded);

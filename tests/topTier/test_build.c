@@ -47,7 +47,8 @@ print_text(const ir_func_t *f)
 }
 
 /* Builds function `func` and checks what every built function must satisfy: the verifier, the
- * text reading back to the same text, and the pipeline with the verifier after each pass. */
+ * text reading back to the same text, and the whole pipeline (inlining from m included) with the
+ * verifier after each pass. */
 static void
 build_checked(const sl_module_t *m, uint32_t func, const char *where, ir_func_t **out,
               arena_t *arena)
@@ -72,8 +73,10 @@ build_checked(const sl_module_t *m, uint32_t func, const char *where, ir_func_t 
     char *again = print_text(back);
     ck_assert_msg(strcmp(text, again) == 0, "%s: function %u: printed\n%s\nread back as\n%s",
                   where, func, text, again);
-    ck_assert_msg(pipeline_run(back, NULL, true, &err) == 0, "%s: function %u: %s", where, func,
-                  err.message);
+    pipeline_env_t env; /* the whole pipeline, inlining callees from m */
+    pipeline_env_init(&env, m);
+    ck_assert_msg(pipeline_run_env(back, &env, NULL, true, &err) == 0, "%s: function %u: %s",
+                  where, func, err.message);
     free(again);
     free(text);
     arena_fini(&parse_arena);
