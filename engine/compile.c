@@ -19,6 +19,7 @@
 #include "compile_impl.h"
 #include "entry.h"
 #include "instance.h"
+#include "toptier.h"
 #include "x64_encode.h"
 
 /* ---- the tier table ---- */
@@ -47,13 +48,38 @@ baseline_tier_compile(void *compiler, const sl_module_t *m, uint32_t func_index,
                                      err);
 }
 
+static int
+top_tier_new(const sl_engine_t *engine, void **out)
+{
+    toptier_t *t;
+    int rc = toptier_new(&engine->limits, (engine->cpu & CPU_AVX) != 0, &t);
+    *out = rc == 0 ? t : NULL;
+    return rc;
+}
+
+static void
+top_tier_free(void *compiler)
+{
+    toptier_free(compiler);
+}
+
+static int
+top_tier_compile(void *compiler, const sl_module_t *m, uint32_t func_index, compiled_code_t *out,
+                 sl_error_t *err)
+{
+    return toptier_compile(compiler, m, func_index, out, err);
+}
+
 const tier_t tiers[N_TIERS] = {
     [TIER_BASELINE] = {"baseline", baseline_tier_new, baseline_tier_free, baseline_tier_compile},
+    [TIER_TOP] = {"top", top_tier_new, top_tier_free, top_tier_compile},
 };
 
 struct compiler {
     const tier_t *tier;
-    void *state; /* the tier's */
+    void *state;    /* the tier's */
+    const sl_engine_t *engine;
+    void *fallback; /* the top tier's: a baseline compiler for what it declines, made on need */
 };
 
 int
@@ -64,6 +90,8 @@ compiler_new(const sl_engine_t *engine, unsigned tier, compiler_t **out)
     if (!c)
         return SL_ENOMEM;
     c->tier = &tiers[tier];
+    c->engine = engine;
+    c->fallback = NULL;
     int rc = c->tier->new(engine, &c->state);
     if (rc != 0) {
         free(c);
@@ -79,6 +107,8 @@ compiler_free(compiler_t *c)
     if (!c)
         return;
     c->tier->free(c->state);
+    if (c->fallback)
+        tiers[TIER_BASELINE].free(c->fallback);
     free(c);
 }
 
@@ -102,9 +132,19 @@ compile_and_install(compiler_t *compiler, sl_module_t *m, uint32_t func_index,
     const module_func_t *f = &m->funcs[func_index];
     compiled_code_t compiled;
     int rc = compiler->tier->compile(compiler->state, m, func_index, &compiled, err);
+    bool is_top = rc == 0 && compiler->tier == &tiers[TIER_TOP];
+    if (compiler->tier == &tiers[TIER_TOP] && (rc == SL_ENOTSUP || rc == SL_ELIMIT)) {
+        /* declined: the baseline compiles it, and it is not counted as the top tier's */
+        error_clear(err);
+        rc = compiler->fallback ? 0 : tiers[TIER_BASELINE].new(compiler->engine, &compiler->fallback);
+        if (rc == 0)
+            rc = tiers[TIER_BASELINE].compile(compiler->fallback, m, func_index, &compiled, err);
+    }
     if (rc == 0)
         rc = module_code_install(m->code, func_index - m->n_imported_funcs, f->body_size,
                                  &compiled, pending, err);
+    if (rc == 0 && is_top)
+        atomic_fetch_add(&m->code->funcs_top, 1);
     if (rc != 0 && err->code == 0) {
         error_set(err, rc, 10, f->body_offset, "%s", sl_strerror(rc));
         err->func_index = func_index;
@@ -164,7 +204,7 @@ lazy_init(sl_engine_t *e)
     if (pthread_mutex_init(&e->lazy_lock, NULL) != 0)
         return SL_ENOMEM;
     e->has_lazy_lock = true;
-    int rc = compiler_new(e, TIER_BASELINE, &e->lazy_compiler);
+    int rc = compiler_new(e, engine_tier(e), &e->lazy_compiler);
     return rc == 0 ? lazy_entry_generate(e) : rc;
 }
 
@@ -204,7 +244,7 @@ compile_directly(sl_engine_t *engine, const void *bytes, size_t size, sl_module_
                  sl_error_t *err)
 {
     direct_compile_t dc = {.engine = engine};
-    int rc = engine->options.lazy ? 0 : compiler_new(engine, TIER_BASELINE, &dc.compiler);
+    int rc = engine->options.lazy ? 0 : compiler_new(engine, engine_tier(engine), &dc.compiler);
     sl_stream_options_t options = {
         .limits = &engine->limits,
         .skip_body_validation = !engine->options.lazy, /* else the compiler validates */
@@ -277,5 +317,6 @@ sl_module_stats(const sl_module_t *m, sl_module_stats_t *out)
     out->body_bytes = atomic_load(&code->body_bytes);
     out->code_bytes = atomic_load(&code->code_bytes);
     out->funcs_compiled = atomic_load(&code->funcs_compiled);
+    out->funcs_top = atomic_load(&code->funcs_top);
     out->tier_up_requests = atomic_load(&code->tier_up_requests);
 }

@@ -19,9 +19,18 @@ typedef struct tier {
                    compiled_code_t *out, sl_error_t *err);
 } tier_t;
 
-/* The rows of the tier table: the top tier (engine/topTier) becomes the second. */
-enum { TIER_BASELINE, N_TIERS };
+/* The rows of the tier table. A function the top tier declines (SL_ENOTSUP: an instruction it
+ * has no pattern for yet; SL_ELIMIT: past one of its bounds) is compiled by the baseline and
+ * counted: module_code_t.funcs_top counts those the top tier did compile. */
+enum { TIER_BASELINE, TIER_TOP, N_TIERS };
 extern const tier_t tiers[N_TIERS];
+
+/* The tier an engine compiles with (sl_engine_options_t.tier). */
+static inline unsigned
+engine_tier(const sl_engine_t *engine)
+{
+    return engine->options.tier == SL_TIER_TOP ? TIER_TOP : TIER_BASELINE;
+}
 
 /* One tier's compiler with the state behind it. Errors: SL_ENOMEM. */
 typedef struct compiler compiler_t;

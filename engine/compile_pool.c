@@ -80,7 +80,7 @@ compile_pool_new(sl_engine_t *engine, unsigned n_threads, compile_pool_t **out)
     for (unsigned i = 0; i < pool->n_threads; i++) {
         pool_thread_t *t = &pool->threads[i];
         t->pool = pool;
-        if (compiler_new(engine, TIER_BASELINE, &t->compiler) != 0 ||
+        if (compiler_new(engine, engine_tier(engine), &t->compiler) != 0 ||
             pthread_create(&t->thread, NULL, thread_main, t) != 0) {
             compile_pool_free(pool);
             return SL_ENOMEM;

@@ -16,7 +16,7 @@
 #include "tool_module.h"
 #include "tool_file.h"
 
-static const char usage[] = "usage: slipstream compile [--tier=baseline] [--threads=N] [--lazy] "
+static const char usage[] = "usage: slipstream compile [--tier=baseline|top] [--threads=N] [--lazy] "
                             "[--repeat=K] FILE.wasm...\n"
                             "       slipstream compile --tier=top --dump-ir=FUNC[,PASS...] "
                             "FILE.wasm\n";
@@ -27,20 +27,25 @@ print_help(void)
     fputs(usage, stdout);
     fputs("\n"
           "Compiles each module (decode, validate, generate code) and prints one line:\n"
-          "  FILE: time_ms=T mb_per_s=R body_bytes=B funcs=C/D code_bytes=G tier=baseline\n"
+          "  FILE: time_ms=T mb_per_s=R body_bytes=B funcs=C/D code_bytes=G tier=TIER\n"
           "        lazy=no threads=N repeat=K\n"
+          "and with --tier=top a second one:\n"
+          "  FILE: N of C functions compiled by the top tier\n"
           "time_ms is the wall-clock time of sl_module_compile (the median of K runs with\n"
           "--repeat; the file is read once, before timing). mb_per_s is B / time in 10^6 bytes\n"
           "per second, where B sums the code section's function bodies; funcs is the number of\n"
           "functions compiled out of those defined, and code_bytes the machine code generated\n"
-          "(both from the last run). Errors print the engine's error; the exit status is then 1.\n"
+          "(both from the last run). The top tier leaves a function it cannot compile yet to the\n"
+          "baseline, and the second line counts the ones it compiled. Errors print the engine's\n"
+          "error; the exit status is then 1.\n"
           "\n"
-          "  --tier=baseline   the compiler to use; --tier=top has no code generator yet and\n"
-          "                    is accepted only with --dump-ir\n"
+          "  --tier=TIER       the compiler to use: baseline (the default) or top\n"
           "  --dump-ir=FUNC[,PASS...]\n"
-          "                    print the top tier's IR of function FUNC (an index, imports\n"
-          "                    first) after the listed passes, 'none' for the builder's\n"
-          "                    output alone, or after the whole pipeline without a list\n"
+          "                    with --tier=top, print the top tier's IR of function FUNC (an\n"
+          "                    index, imports first) after the listed passes, 'none' for the\n"
+          "                    builder's output alone, or after the whole pipeline without a\n"
+          "                    list; a last PASS of isel or regalloc prints the machine code\n"
+          "                    after instruction selection or register allocation\n"
           "  --threads=N       compile threads (0 or 1: on the calling thread)\n"
           "  --lazy            compile each function on its first call instead\n"
           "  --repeat=K        compile K times with the same engine, report the median\n",
@@ -131,10 +136,14 @@ compile_one(sl_engine_t *engine, const compile_options_t *opts, const char *path
     uint64_t body_bytes = code_body_bytes(bytes, size);
     double mb_per_s = ms > 0 ? (double)body_bytes / 1e6 / (ms / 1e3) : 0;
     printf("%s: time_ms=%.3f mb_per_s=%.2f body_bytes=%" PRIu64 " funcs=%" PRIu32 "/%" PRIu32
-           " code_bytes=%" PRIu64 " tier=baseline lazy=%s threads=%" PRIu32 " repeat=%u\n",
+           " code_bytes=%" PRIu64 " tier=%s lazy=%s threads=%" PRIu32 " repeat=%u\n",
            path, ms, mb_per_s, body_bytes, stats.funcs_compiled, stats.funcs_defined,
-           stats.code_bytes, opts->engine.lazy ? "yes" : "no",
+           stats.code_bytes, opts->engine.tier == SL_TIER_TOP ? "top" : "baseline",
+           opts->engine.lazy ? "yes" : "no",
            opts->engine.compile_threads ? opts->engine.compile_threads : 1, opts->repeat);
+    if (opts->engine.tier == SL_TIER_TOP)
+        printf("%s: %" PRIu32 " of %" PRIu32 " functions compiled by the top tier\n", path,
+               stats.funcs_top, stats.funcs_compiled);
     is_ok = true;
 out:
     free(times);
@@ -224,13 +233,9 @@ cmd_compile(int argc, char **argv)
             print_help();
             return CMD_OK;
         case OPT_TIER:
-            is_top = strcmp(optarg, "top") == 0;
-            if (!is_top && strcmp(optarg, "baseline") != 0) {
-                fprintf(stderr, "slipstream compile: unknown tier '%s' (there are: baseline, top)\n",
-                        optarg);
+            if (tool_tier_parse("slipstream compile", optarg, &opts.engine.tier) != 0)
                 return CMD_USAGE;
-            }
-            opts.engine.tier = SL_TIER_BASELINE;
+            is_top = opts.engine.tier == SL_TIER_TOP;
             break;
         case OPT_DUMP_IR:
             dump = optarg;
@@ -267,11 +272,6 @@ cmd_compile(int argc, char **argv)
             return CMD_USAGE;
         }
         return dump_ir(dump, argv[optind]);
-    }
-    if (is_top) {
-        fputs("slipstream compile: the top tier has no code generator yet; --tier=top works only "
-              "with --dump-ir\n", stderr);
-        return CMD_FAILED;
     }
     sl_engine_t *engine = NULL;
     if (tool_engine_new("slipstream compile", &opts.engine, &engine) != 0)

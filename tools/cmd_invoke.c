@@ -18,7 +18,8 @@
 #include "value_text.h"
 #include "wasi.h"
 
-static const char usage[] = "usage: slipstream invoke [--lazy] FILE.wasm EXPORT [ARGS...]\n";
+static const char usage[] =
+    "usage: slipstream invoke [--tier=baseline|top] [--lazy] FILE.wasm EXPORT [ARGS...]\n";
 
 static void
 print_help(void)
@@ -32,6 +33,7 @@ print_help(void)
           "Prints each result on its own line: integers as signed decimal, floats with the\n"
           "fewest digits that read back to the same value (NaNs as nan or nan:0xPAYLOAD).\n"
           "\n"
+          "  --tier=T compile with tier T: baseline (the default) or top\n"
           "  --lazy   compile each function on its first call\n"
           "\n"
           "A trap prints \"FILE: trap: MESSAGE\" to stderr and exits 134; proc_exit's code is the\n"
@@ -156,6 +158,7 @@ typedef struct invocation {
     char **args;
     int n_args;
     bool is_lazy;
+    sl_tier_t tier;
 } invocation_t;
 
 /* The function export called `name`, as its index and signature. */
@@ -203,7 +206,7 @@ invoke(const invocation_t *inv)
     sl_value_t *values = NULL;
     int status = CMD_FAILED;
     tool_module_t loaded;
-    sl_engine_options_t options = {.tier = SL_TIER_BASELINE, .lazy = inv->is_lazy};
+    sl_engine_options_t options = {.tier = inv->tier, .lazy = inv->is_lazy};
     if (tool_module_load("slipstream invoke", inv->path, &options, &loaded) != 0)
         return CMD_FAILED;
     sl_module_t *module = loaded.module;
@@ -265,13 +268,14 @@ out:
 int
 cmd_invoke(int argc, char **argv)
 {
-    enum { OPT_LAZY = 256 };
+    enum { OPT_LAZY = 256, OPT_TIER };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
         {"lazy", no_argument, NULL, OPT_LAZY},
+        {"tier", required_argument, NULL, OPT_TIER},
         {NULL, 0, NULL, 0},
     };
-    invocation_t inv = {0};
+    invocation_t inv = {.tier = SL_TIER_BASELINE};
     int opt;
     /* "+": options end at FILE, so that negative numbers among ARGS are not taken for options. */
     while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
@@ -281,6 +285,11 @@ cmd_invoke(int argc, char **argv)
         }
         if (opt == OPT_LAZY) {
             inv.is_lazy = true;
+            continue;
+        }
+        if (opt == OPT_TIER) {
+            if (tool_tier_parse("slipstream invoke", optarg, &inv.tier) != 0)
+                return CMD_USAGE;
             continue;
         }
         fputs(usage, stderr); /* getopt has already named the bad option */

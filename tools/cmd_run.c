@@ -1,4 +1,4 @@
-/* `slipstream run [--lazy] FILE.wasm [ARGS...]`: runs a WASI preview1 command module, calling its
+/* `slipstream run [--tier=T] [--lazy] FILE.wasm [ARGS...]`: runs a WASI preview1 command module, calling its
  * _start export with FILE and ARGS as the guest's argv, and exits with the guest's exit code. */
 #include "cmd.h"
 
@@ -14,8 +14,8 @@
 #include "vec.h"
 
 static const char usage[] =
-    "usage: slipstream run [--lazy] [--no-avx] [--env=NAME=VALUE]... [--inherit-env] FILE.wasm\n"
-    "       [ARGS...]\n";
+    "usage: slipstream run [--tier=baseline|top] [--lazy] [--no-avx] [--env=NAME=VALUE]...\n"
+    "                      [--inherit-env] FILE.wasm [ARGS...]\n";
 
 static void
 print_help(void)
@@ -25,6 +25,7 @@ print_help(void)
           "Runs a WASI preview1 command: the module's _start export, with FILE and ARGS as its\n"
           "arguments and stdin, stdout and stderr as fds 0-2 (no directories are preopened).\n"
           "\n"
+          "  --tier=T           compile with tier T: baseline (the default) or top\n"
           "  --lazy             compile each function on its first call\n"
           "  --no-avx           generate SSE code only, as for a CPU without AVX\n"
           "  --env=NAME=VALUE   add a variable to the guest's environment (repeatable)\n"
@@ -40,6 +41,7 @@ extern char **environ;
 
 typedef struct run_options {
     bool is_lazy;
+    sl_tier_t tier;
     bool no_avx;
     bool inherit_env;
     char **env; /* the --env values, NULL-terminated */
@@ -102,7 +104,7 @@ run(const run_options_t *opts, int argc, char **argv)
     int status = CMD_FAILED;
     tool_module_t loaded;
     sl_engine_options_t options = {
-        .tier = SL_TIER_BASELINE, .lazy = opts->is_lazy, .no_avx = opts->no_avx};
+        .tier = opts->tier, .lazy = opts->is_lazy, .no_avx = opts->no_avx};
     if (tool_module_load("slipstream run", path, &options, &loaded) != 0)
         return CMD_FAILED;
     sl_module_t *module = loaded.module;
@@ -153,16 +155,17 @@ add_env(run_options_t *opts, const char *assignment)
 int
 cmd_run(int argc, char **argv)
 {
-    enum { OPT_LAZY = 256, OPT_NO_AVX, OPT_ENV, OPT_INHERIT_ENV };
+    enum { OPT_LAZY = 256, OPT_NO_AVX, OPT_ENV, OPT_INHERIT_ENV, OPT_TIER };
     static const struct option options[] = {
         {"help", no_argument, NULL, 'h'},
         {"lazy", no_argument, NULL, OPT_LAZY},
         {"no-avx", no_argument, NULL, OPT_NO_AVX},
         {"env", required_argument, NULL, OPT_ENV},
         {"inherit-env", no_argument, NULL, OPT_INHERIT_ENV},
+        {"tier", required_argument, NULL, OPT_TIER},
         {NULL, 0, NULL, 0},
     };
-    run_options_t opts = {0};
+    run_options_t opts = {.tier = SL_TIER_BASELINE};
     int status = CMD_USAGE;
     int opt;
     /* "+": options end at FILE, so the guest's own arguments may look like options. */
@@ -184,6 +187,10 @@ cmd_run(int argc, char **argv)
             break;
         case OPT_INHERIT_ENV:
             opts.inherit_env = true;
+            break;
+        case OPT_TIER:
+            if (tool_tier_parse("slipstream run", optarg, &opts.tier) != 0)
+                goto out;
             break;
         default:
             fputs(usage, stderr); /* getopt has already named the bad option */

@@ -1,4 +1,4 @@
-/* `slipstream spec [--tier=none|baseline] [-v] PATH...`: runs WebAssembly spec-test scripts. This
+/* `slipstream spec [--tier=none|baseline|top] [-v] PATH...`: runs WebAssembly spec-test scripts. This
  * file reads the command line, turns PATHs into the list of .wast files and holds the one engine
  * of an execution tier; spec_run.c runs each file and spec_report.c prints the summary. */
 #include "cmd.h"
@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@
 #define SPEC_MAX_MESSAGES_SHOWN 25
 
 static const char usage[] =
-    "usage: slipstream spec [--tier=none|baseline] [--lazy] [--threads=N] [--no-avx] [-v]\n"
+    "usage: slipstream spec [--tier=none|baseline|top] [--lazy] [--threads=N] [--no-avx] [-v]\n"
     "       PATH...\n";
 
 static void
@@ -40,6 +41,9 @@ print_help(void)
           "  --tier=baseline  compile with the baseline tier and run every command: one store\n"
           "                   per file, the spectest host module, register and imports;\n"
           "                   what the engine does not support is skipped with its reason\n"
+          "  --tier=top       the same on the top tier; functions it cannot compile yet get\n"
+          "                   baseline code, and the last line before the summary says how\n"
+          "                   many of the functions compiled the top tier compiled\n"
           "  --lazy           with a tier: compile each function on its first call\n"
           "  --threads=N      with a tier: compile eagerly on N threads\n"
           "  --no-avx         with a tier: generate SSE code only, as for a CPU without AVX\n"
@@ -55,6 +59,7 @@ print_help(void)
 typedef enum tier {
     TIER_NONE,
     TIER_BASELINE,
+    TIER_TOP,
 } tier_t;
 
 typedef struct file_list {
@@ -171,7 +176,7 @@ start_engine(tier_t tier, sl_engine_options_t options, sl_engine_t **engine, fil
     *engine = NULL;
     if (tier == TIER_NONE)
         return 0;
-    options.tier = SL_TIER_BASELINE;
+    options.tier = tier == TIER_TOP ? SL_TIER_TOP : SL_TIER_BASELINE;
     int rc = sl_engine_new(&options, engine);
     if (rc == 0)
         return 0;
@@ -181,7 +186,9 @@ start_engine(tier_t tier, sl_engine_options_t options, sl_engine_t **engine, fil
     else
         snprintf(why, sizeof why, "cannot create the engine: %s (%s)", sl_strerror(rc),
                  sl_err_name(rc));
-    return add_broken_path(list, "--tier=baseline", why) < 0 ? -ENOMEM : 1;
+    return add_broken_path(list, tier == TIER_TOP ? "--tier=top" : "--tier=baseline", why) < 0
+               ? -ENOMEM
+               : 1;
 }
 
 int
@@ -220,8 +227,11 @@ cmd_spec(int argc, char **argv)
                 tier = TIER_NONE;
             } else if (strcmp(optarg, "baseline") == 0) {
                 tier = TIER_BASELINE;
+            } else if (strcmp(optarg, "top") == 0) {
+                tier = TIER_TOP;
             } else {
-                fprintf(stderr, "slipstream spec: unknown tier '%s' (none, baseline)\n", optarg);
+                fprintf(stderr, "slipstream spec: unknown tier '%s' (none, baseline, top)\n",
+                        optarg);
                 goto out;
             }
             break;
@@ -258,6 +268,9 @@ cmd_spec(int argc, char **argv)
         goto out;
     }
     run_options.engine = engine;
+    uint64_t funcs_compiled = 0, funcs_top = 0;
+    run_options.funcs_compiled = &funcs_compiled;
+    run_options.funcs_top = &funcs_top;
     for (int i = optind; i < argc && rc == 0; i++) {
         if (add_path(&list, argv[i]) < 0) {
             fprintf(stderr, "slipstream spec: out of memory\n");
@@ -270,6 +283,9 @@ cmd_spec(int argc, char **argv)
             spec_run_file(row->name, &run_options, stdout, &row->tally);
         fflush(stdout); /* progress shows while long files run */
     }
+    if (tier == TIER_TOP)
+        printf("%" PRIu64 " of %" PRIu64 " functions compiled by the top tier\n", funcs_top,
+               funcs_compiled);
     spec_report_print(stdout, list.rows, list.n_rows,
                       run_options.is_verbose ? 0 : SPEC_MAX_MESSAGES_SHOWN);
 

@@ -823,3 +823,14 @@ spec_exec_free(spec_exec_t *exec)
     free(exec->dir);
     free(exec);
 }
+
+void
+spec_exec_count_functions(const spec_exec_t *exec, uint64_t *compiled, uint64_t *top)
+{
+    for (size_t i = 0; i < exec->modules.n; i++) {
+        sl_module_stats_t st;
+        sl_module_stats(exec->modules.items[i], &st);
+        *compiled += st.funcs_compiled;
+        *top += st.funcs_top;
+    }
+}

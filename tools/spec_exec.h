@@ -56,4 +56,8 @@ void spec_exec_free(spec_exec_t *exec); /* accepts NULL */
 /* Runs one command and judges it. */
 void spec_exec_command(spec_exec_t *exec, const spec_cmd_t *cmd, spec_outcome_t *out);
 
+/* Over the modules the script compiled so far: functions with code, and of those, functions the
+ * top tier compiled (sl_module_stats). Lazy compiles count once they have run. */
+void spec_exec_count_functions(const spec_exec_t *exec, uint64_t *compiled, uint64_t *top);
+
 #endif

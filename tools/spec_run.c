@@ -178,6 +178,8 @@ exec_script(file_run_t *run, const spec_script_t *script)
             exec_command(run, exec, &script->cmds[i], outcome);
     }
     free(outcome);
+    if (run->options->funcs_compiled && run->options->funcs_top)
+        spec_exec_count_functions(exec, run->options->funcs_compiled, run->options->funcs_top);
     spec_exec_free(exec);
 }
 

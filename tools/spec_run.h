@@ -19,6 +19,9 @@ typedef struct spec_options {
     sl_engine_t *engine;   /* the execution tier's engine, or NULL for tier "none" */
     bool is_verbose;       /* print every failure, and notes on differing error messages */
     unsigned max_failures; /* failures printed per file when not verbose */
+    /* with an engine: functions compiled over the run, and those of them the top tier compiled
+     * (spec_exec_count_functions), added up by spec_run_file */
+    uint64_t *funcs_compiled, *funcs_top;
 } spec_options_t;
 
 /* Adds the verdicts of every command in `wast_path` to `tally` and prints failures to `out` as

@@ -7,6 +7,19 @@
 #include "tool_file.h"
 
 int
+tool_tier_parse(const char *command, const char *name, sl_tier_t *out)
+{
+    if (strcmp(name, "baseline") == 0)
+        *out = SL_TIER_BASELINE;
+    else if (strcmp(name, "top") == 0)
+        *out = SL_TIER_TOP;
+    else
+        return fprintf(stderr, "%s: unknown tier '%s' (there are: baseline, top)\n", command,
+                       name), -1;
+    return 0;
+}
+
+int
 tool_engine_new(const char *command, const sl_engine_options_t *options, sl_engine_t **out)
 {
     int rc = sl_engine_new(options, out);

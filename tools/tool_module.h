@@ -11,6 +11,9 @@ typedef struct tool_module {
     sl_module_t *module;
 } tool_module_t;
 
+/* The tier called `name` ("baseline" or "top"): 0, or -1 after printing the choices. */
+int tool_tier_parse(const char *command, const char *name, sl_tier_t *out);
+
 /* sl_engine_new, printing why it failed (for SL_ENOTSUP, the CPU feature that is missing). */
 int tool_engine_new(const char *command, const sl_engine_options_t *options,
                     sl_engine_t **out);

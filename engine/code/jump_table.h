@@ -49,6 +49,7 @@ typedef struct module_code {
     /* sl_module_stats: summed by whichever thread installs a function */
     _Atomic uint64_t body_bytes, code_bytes;
     atomic_uint funcs_compiled;
+    atomic_uint funcs_top; /* of those, compiled by the top tier (compile.c) */
     _Atomic uint64_t tier_up_requests;
     /* what every instance shares (runtime, module_shared_t), NULL until the first
      * instantiation; one allocation, freed here with free() */

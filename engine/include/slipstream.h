@@ -260,6 +260,7 @@ const char *sl_trap_message(int code);
 
 typedef enum sl_tier {
     SL_TIER_BASELINE = 1, /* single-pass compiler */
+    SL_TIER_TOP = 2,      /* optimizing compiler; a function it declines gets baseline code */
 } sl_tier_t;
 
 typedef struct sl_engine_options {
@@ -383,6 +384,7 @@ typedef struct sl_module_stats {
     uint64_t code_bytes;     /* machine code generated for them */
     uint32_t funcs_compiled;
     uint32_t funcs_defined;
+    uint32_t funcs_top;      /* of funcs_compiled, those the top tier compiled (SL_TIER_TOP) */
     uint64_t tier_up_requests; /* budgets spent (see sl_engine_options_t.tier_up_budget) */
 } sl_module_stats_t;
 

@@ -157,21 +157,6 @@ check_budget(builder_t *b)
     return true;
 }
 
-static ir_type_t
-ir_type_of(sl_valtype_t t)
-{
-    switch (t) {
-    case SL_TYPE_I32: return IR_T_I32;
-    case SL_TYPE_I64: return IR_T_I64;
-    case SL_TYPE_F32: return IR_T_F32;
-    case SL_TYPE_F64: return IR_T_F64;
-    case SL_TYPE_V128: return IR_T_V128;
-    case SL_TYPE_FUNCREF: return IR_T_FUNCREF;
-    case SL_TYPE_EXTERNREF: return IR_T_EXTERNREF;
-    default: return IR_T_NONE;
-    }
-}
-
 /* ---- blocks and edges ------------------------------------------------------------------------ */
 
 static uint32_t
@@ -392,7 +377,7 @@ read_var(builder_t *b, uint32_t var, uint32_t block)
         if (def_read(b, block, var, &r))
             return def_write(b, start, var, r) ? r : IR_NOREF;
     }
-    ir_type_t t = ir_type_of(b->v->locals[var]);
+    ir_type_t t = ir_type_of_valtype(b->v->locals[var]);
     bb_t *bb = &b->bbs[block];
     if (block == 0) {
         r = var < b->f->n_params ? b->f->blocks[0].params[var] : zero_of(b, t);
@@ -471,7 +456,7 @@ label_block(builder_t *b, uint32_t n, const sl_valtype_t *types)
 {
     uint32_t block = new_block(b);
     for (uint32_t i = 0; block != IR_NO_BLOCK && i < n; i++)
-        if (!new_param(b, block, ir_type_of(types[i])))
+        if (!new_param(b, block, ir_type_of_valtype(types[i])))
             return IR_NO_BLOCK;
     return block;
 }
@@ -579,7 +564,7 @@ static inline bool
 visit_simple(builder_t *b, body_validator_t *v, unsigned op, const body_imm_t *imm)
 {
     const sl_sig_info_t *sig = &sl_sig_info[sl_opcode_info[op].sig];
-    ir_type_t type = sig->n_results ? ir_type_of(sig->result) : IR_T_NONE;
+    ir_type_t type = sig->n_results ? ir_type_of_valtype(sig->result) : IR_T_NONE;
     uint64_t bits = 0;
     switch (op) {
     case SL_OP_NOP: return true;
@@ -641,7 +626,7 @@ visit_drop(builder_t *b, body_validator_t *v, sl_valtype_t t)
 static inline bool
 visit_select(builder_t *b, body_validator_t *v, sl_valtype_t t)
 {
-    return emit_pop_push(b, IR_SELECT, ir_type_of(t), 3, 0, 0);
+    return emit_pop_push(b, IR_SELECT, ir_type_of_valtype(t), 3, 0, 0);
 }
 
 static inline bool
@@ -854,7 +839,7 @@ call(builder_t *b, unsigned op, const sl_functype_t *ft, uint32_t n_args, uint64
      uint32_t imm2)
 {
     ir_type_t type = ft->n_results == 0   ? IR_T_NONE
-                     : ft->n_results == 1 ? ir_type_of(ft->results[0])
+                     : ft->n_results == 1 ? ir_type_of_valtype(ft->results[0])
                                           : IR_T_TUPLE;
     if (!emit_pop_push(b, op, type, n_args, imm, imm2))
         return false;
@@ -863,7 +848,7 @@ call(builder_t *b, unsigned op, const sl_functype_t *ft, uint32_t n_args, uint64
     ir_ref_t tuple = vpop(b);
     for (uint32_t i = 0; i < ft->n_results; i++) {
         ir_ref_t r = IR_NOREF;
-        if (b->cur != IR_NO_BLOCK && !(r = emit(b, IR_PROJ, ir_type_of(ft->results[i]), 1, &tuple, i)))
+        if (b->cur != IR_NO_BLOCK && !(r = emit(b, IR_PROJ, ir_type_of_valtype(ft->results[i]), 1, &tuple, i)))
             return false;
         if (!vpush(b, r))
             return false;
@@ -905,7 +890,7 @@ static inline bool
 visit_global(builder_t *b, body_validator_t *v, unsigned op, uint32_t index)
 {
     if (op == SL_OP_GLOBAL_GET)
-        return emit_pop_push(b, IR_GLOBAL_GET, ir_type_of(b->m->globals[index].type), 0, index, 0);
+        return emit_pop_push(b, IR_GLOBAL_GET, ir_type_of_valtype(b->m->globals[index].type), 0, index, 0);
     return emit_pop_push(b, IR_GLOBAL_SET, IR_T_NONE, 1, index, 0);
 }
 
@@ -914,7 +899,7 @@ visit_table(builder_t *b, body_validator_t *v, unsigned op, uint32_t x, uint32_t
 {
     switch (op) {
     case SL_OP_TABLE_GET:
-        return emit_pop_push(b, IR_TABLE_GET, ir_type_of(b->m->tables[x].elem_type), 1, x, 0);
+        return emit_pop_push(b, IR_TABLE_GET, ir_type_of_valtype(b->m->tables[x].elem_type), 1, x, 0);
     case SL_OP_TABLE_SET: return emit_pop_push(b, IR_TABLE_SET, IR_T_NONE, 2, x, 0);
     case SL_OP_TABLE_SIZE: return emit_pop_push(b, IR_TABLE_SIZE, IR_T_I32, 0, x, 0);
     case SL_OP_TABLE_GROW: return emit_pop_push(b, IR_TABLE_GROW, IR_T_I32, 2, x, 0);
@@ -932,7 +917,7 @@ static inline bool
 visit_ref(builder_t *b, body_validator_t *v, unsigned op, uint32_t arg)
 {
     switch (op) {
-    case SL_OP_REF_NULL: return emit_pop_push(b, IR_REF_NULL, ir_type_of((sl_valtype_t)arg), 0, 0, 0);
+    case SL_OP_REF_NULL: return emit_pop_push(b, IR_REF_NULL, ir_type_of_valtype((sl_valtype_t)arg), 0, 0, 0);
     case SL_OP_REF_IS_NULL: return emit_pop_push(b, IR_REF_IS_NULL, IR_T_I32, 1, 0, 0);
     default: return emit_pop_push(b, IR_REF_FUNC, IR_T_FUNCREF, 0, arg, 0);
     }
@@ -1028,9 +1013,9 @@ ir_build(body_validator_t *v, arena_t *arena, const sl_module_t *m, uint32_t fun
     }
     uint8_t *results = params + ft->n_params;
     for (uint32_t i = 0; i < ft->n_params; i++)
-        params[i] = (uint8_t)ir_type_of(ft->params[i]);
+        params[i] = (uint8_t)ir_type_of_valtype(ft->params[i]);
     for (uint32_t i = 0; i < ft->n_results; i++)
-        results[i] = (uint8_t)ir_type_of(ft->results[i]);
+        results[i] = (uint8_t)ir_type_of_valtype(ft->results[i]);
     char name[16];
     snprintf(name, sizeof name, "f%u", func_index);
     builder_t b = {.arena = arena, .v = v, .m = m, .cur = IR_NO_BLOCK};

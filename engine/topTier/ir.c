@@ -44,9 +44,8 @@ ir_type_name(ir_type_t t)
     return (unsigned)t < IR_N_TYPES ? type_names[t] : "?";
 }
 
-/* opcodes.def keeps value types as binary-format bytes. */
-static unsigned
-from_valtype(sl_valtype_t t)
+ir_type_t
+ir_type_of_valtype(uint8_t t)
 {
     switch (t) {
     case SL_TYPE_I32: return IR_T_I32;
@@ -54,6 +53,8 @@ from_valtype(sl_valtype_t t)
     case SL_TYPE_F32: return IR_T_F32;
     case SL_TYPE_F64: return IR_T_F64;
     case SL_TYPE_V128: return IR_T_V128;
+    case SL_TYPE_FUNCREF: return IR_T_FUNCREF;
+    case SL_TYPE_EXTERNREF: return IR_T_EXTERNREF;
     default: return IR_T_NONE;
     }
 }
@@ -83,7 +84,7 @@ ir_op_operand(unsigned op, uint32_t i)
 {
     if (op_rows[op].wasm >= 0) {
         const sl_sig_info_t *sig = wasm_sig(op);
-        return i < sig->n_params ? from_valtype(sig->params[i]) : IR_T_NONE;
+        return i < sig->n_params ? ir_type_of_valtype(sig->params[i]) : IR_T_NONE;
     }
     const char *s = op_rows[op].operands;
     size_t len = strlen(s);
@@ -107,7 +108,7 @@ ir_op_result(unsigned op)
 {
     if (op_rows[op].wasm >= 0) {
         const sl_sig_info_t *sig = wasm_sig(op);
-        return sig->n_results ? from_valtype(sig->result) : IR_T_NONE;
+        return sig->n_results ? ir_type_of_valtype(sig->result) : IR_T_NONE;
     }
     return op_rows[op].result;
 }

@@ -44,6 +44,9 @@ typedef enum ir_type {
 } ir_type_t;
 
 const char *ir_type_name(ir_type_t t); /* "i32", ..., "none" */
+/* The IR type of a wasm value type (opcodes.def and module types keep binary-format bytes),
+ * IR_T_NONE for anything else. */
+ir_type_t ir_type_of_valtype(uint8_t t);
 
 enum ir_op {
 #define IROP(id, mnemonic, n_operands, operands, result, imm, n_succs, flags) IR_##id,

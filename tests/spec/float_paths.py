@@ -4,7 +4,8 @@
 # in home slots (across a block boundary) and under register pressure (15 live values), compared
 # bit for bit. The spec tests feed operands almost only one way; the emitters have one path per
 # operand location. Writes the checks as a .wast file into a temporary folder and runs them:
-#   float_paths.py SLIPSTREAM   (the slipstream binary; its spec summary is the result)
+#   float_paths.py SLIPSTREAM [TIER]   (the slipstream binary and tier, baseline by default;
+#                                      its spec summary is the result)
 import itertools, os, subprocess, sys, tempfile
 F32 = [0x0, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000,
        0x7fa00000, 0x00000001, 0x4f000000, 0xcf000000, 0x5f000000, 0xdf000000, 0x4f800000,
@@ -111,11 +112,12 @@ def main():
         unops(t)
     convs()
     out.append(')')
+    tier = sys.argv[2] if len(sys.argv) > 2 else 'baseline'  # the tier to check
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, 'float_paths.wast')
         with open(path, 'w') as f:
             f.write('\n'.join(out) + '\n' + '\n'.join(asserts) + '\n')
-        sys.exit(subprocess.run([sys.argv[1], 'spec', '--tier=baseline', path]).returncode)
+        sys.exit(subprocess.run([sys.argv[1], 'spec', '--tier=' + tier, path]).returncode)
 
 if __name__ == '__main__':
     main()

@@ -6,7 +6,8 @@
 # Shifts take constant and variable counts, negative and beyond the lane width. Random operands
 # (fixed seed) mixed with lane edge values. Writes the checks as a .wast file into a temporary
 # folder and runs them:
-#   simd_int_paths.py SLIPSTREAM   (the slipstream binary; its spec summary is the result)
+#   simd_int_paths.py SLIPSTREAM [TIER]   (the slipstream binary and tier, baseline by
+#                                         default; its spec summary is the result)
 import os, random, subprocess, sys, tempfile
 
 WIDTH = {'i8x16': 8, 'i16x8': 16, 'i32x4': 32, 'i64x2': 64}
@@ -184,11 +185,12 @@ def main():
         modules.append((funcs, asserts))
     text = ''.join('(module\n' + '\n'.join(funcs) + ')\n' + '\n'.join(asserts) + '\n'
                    for funcs, asserts in modules)
+    tier = sys.argv[2] if len(sys.argv) > 2 else 'baseline'  # the tier to check
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, 'simd_int_paths.wast')
         with open(path, 'w') as f:
             f.write(text)
-        sys.exit(subprocess.run([sys.argv[1], 'spec', '--tier=baseline', path]).returncode)
+        sys.exit(subprocess.run([sys.argv[1], 'spec', '--tier=' + tier, path]).returncode)
 
 if __name__ == '__main__':
     main()

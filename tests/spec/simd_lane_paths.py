@@ -5,7 +5,8 @@
 # operands spilled by register pressure, and locals that live in frame slots rather than pinned
 # registers. The spec tests mostly feed operands straight from parameters. Writes the checks as
 # a .wast file into a temporary folder and runs them:
-#   simd_lane_paths.py SLIPSTREAM   (the slipstream binary; its spec summary is the result)
+#   simd_lane_paths.py SLIPSTREAM [TIER]   (the slipstream binary and tier, baseline by
+#                                          default; its spec summary is the result)
 import os, struct, subprocess, sys, tempfile
 
 V128 = [
@@ -174,11 +175,12 @@ def main():
     module += funcs
     module.append(')')
     text = '\n'.join(module) + '\n' + '\n'.join(asserts) + '\n'
+    tier = sys.argv[2] if len(sys.argv) > 2 else 'baseline'  # the tier to check
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, 'simd_lane_paths.wast')
         with open(path, 'w') as f:
             f.write(text)
-        sys.exit(subprocess.run([sys.argv[1], 'spec', '--tier=baseline', path]).returncode)
+        sys.exit(subprocess.run([sys.argv[1], 'spec', '--tier=' + tier, path]).returncode)
 
 if __name__ == '__main__':
     main()

@@ -113,6 +113,15 @@ START_TEST(test_invoke_prints_results)
     expect(&r, 0, "-1\n4294967295\n", NULL);
     r = TOOL("invoke", m, "nothing");
     expect(&r, 0, "", NULL);
+    /* the same on each tier */
+    r = TOOL("invoke", "--tier=top", m, "pair", "-1");
+    expect(&r, 0, "-1\n4294967295\n", NULL);
+    r = TOOL("invoke", "--tier=baseline", m, "mul64", "-123", "0x2");
+    expect(&r, 0, "-246\n", NULL);
+    r = TOOL("invoke", "--tier=top", m, "div", "-2147483648", "-1");
+    expect(&r, 134, "", "trap: integer overflow");
+    r = TOOL("invoke", "--tier=fast", m, "add", "1", "2");
+    expect(&r, 2, "", "unknown tier 'fast' (there are: baseline, top)");
 }
 END_TEST
 
@@ -369,11 +378,44 @@ START_TEST(test_compile_dump_ir)
     expect(&r, 2, "", "--dump-ir wants FUNC[,PASS...]");
     r = TOOL("compile", "--dump-ir=0", m);
     expect(&r, 2, "", "--dump-ir needs --tier=top");
-    /* no code generator yet: an honest refusal, not a baseline compile under another name */
+    /* the back end's stages: machine code before and after register allocation */
+    r = TOOL("compile", "--tier=top", "--dump-ir=0,fold,isel", m);
+    expect(&r, 0,
+           "mfunc f0 {\n"
+           "block0:\n"
+           "    stack_check\n"
+           "    poll #32\n"
+           "    load.4 v32, [rbp + 16]\n"
+           "    load.4 v33, [rbp + 24]\n"
+           "    mov.4 v34, v32\n"
+           "    add.4 v34, v33\n"
+           "    mov.4 rax, v34\n"
+           "    ret uses{rax}\n"
+           "}\n",
+           "");
+    r = TOOL("compile", "--tier=top", "--dump-ir=0,regalloc", m);
+    expect(&r, 0,
+           "mfunc f0 {\n"
+           "block0:\n"
+           "    stack_check\n"
+           "    poll #32\n"
+           "    load.4 rax, [rbp + 16]\n"
+           "    load.4 rcx, [rbp + 24]\n"
+           "    add.4 rax, rcx\n"
+           "    ret uses{rax}\n"
+           "}\n",
+           "");
+    /* a compile on the top tier says how many functions are the top tier's */
     r = TOOL("compile", "--tier=top", m);
-    expect(&r, 1, "", "the top tier has no code generator yet");
+    ck_assert_msg(r.status == 0 && strstr(r.out, " tier=top ") &&
+                      strstr(r.out, ".wasm: 5 of 5 functions compiled by the top tier\n"),
+                  "status %d, stdout:\n%s\nstderr:\n%s", r.status, r.out, r.err);
+    proc_result_free(&r);
     r = TOOL("compile", "--tier=baseline", m);
-    expect(&r, 0, NULL, "");
+    ck_assert_msg(r.status == 0 && strstr(r.out, " tier=baseline ") &&
+                      !strstr(r.out, "compiled by the top tier"),
+                  "status %d, stdout:\n%s", r.status, r.out);
+    proc_result_free(&r);
 }
 END_TEST
 

@@ -85,14 +85,16 @@ clang_path(void)
 
 /* Every program runs in each of these builds: -O0 code keeps every local in memory, -O2 code
  * keeps values in locals and uses more of the instruction set; `run --lazy` compiles each
- * function on its first call. */
+ * function on its first call; `run --tier=top` with the optimizing tier. */
 static const struct build_mode {
     const char *opt;
-    bool is_lazy;
+    bool is_lazy, is_top;
 } modes[] = {
-    {"-O0", false},
-    {"-O2", false},
-    {"-O2", true},
+    {"-O0", false, false},
+    {"-O2", false, false},
+    {"-O2", true, false},
+    {"-O0", false, true},
+    {"-O2", false, true},
 };
 #define N_MODES (sizeof modes / sizeof modes[0])
 
@@ -158,7 +160,7 @@ teardown(void)
 /* `slipstream run` (or Node's WASI) on the program's module, with its arguments, environment and
  * stdin. */
 static proc_result_t
-run_program(const program_t *p, const char *wasm, bool is_lazy, bool is_node)
+run_program(const program_t *p, const char *wasm, bool is_lazy, bool is_top, bool is_node)
 {
     char *argv[16];
     int n = 0;
@@ -180,6 +182,8 @@ run_program(const program_t *p, const char *wasm, bool is_lazy, bool is_node)
         argv[n++] = "run";
         if (is_lazy)
             argv[n++] = "--lazy";
+        if (is_top)
+            argv[n++] = "--tier=top";
         for (int i = 0; i < 3 && p->env[i]; i++) {
             snprintf(env_flags[i], sizeof env_flags[i], "--env=%s", p->env[i]);
             argv[n++] = env_flags[i];
@@ -241,13 +245,30 @@ check_top_tier_ir(const char *wasm, const char *label)
     sl_module_unref(m);
     free(bytes);
 }
+
+/* Every function of the module compiled by the top tier, none left to the baseline: what
+ * `compile --tier=top` reports. */
+static void
+check_all_top_tier(const char *wasm, const char *label)
+{
+    char *argv[] = {(char *)proc_env("SLIPSTREAM"), "compile", "--tier=top", (char *)wasm, NULL};
+    proc_result_t r;
+    ck_assert(proc_run(argv, NULL, NULL, 120, &r));
+    const char *line = strstr(r.out, ": ");
+    unsigned top = 0, all = 1;
+    line = line ? strstr(line + 2, ": ") : NULL;
+    ck_assert_msg(r.status == 0 && line && sscanf(line, ": %u of %u functions", &top, &all) == 2,
+                  "%s: compile --tier=top: status %d\n%s%s", label, r.status, r.out, r.err);
+    ck_assert_msg(top == all, "%s: the top tier compiled %u of %u functions", label, top, all);
+    proc_result_free(&r);
+}
 #endif
 
 START_TEST(test_program)
 {
     const program_t *p = &programs[_i / N_MODES];
     const char *opt = modes[_i % N_MODES].opt;
-    bool is_lazy = modes[_i % N_MODES].is_lazy;
+    bool is_lazy = modes[_i % N_MODES].is_lazy, is_top = modes[_i % N_MODES].is_top;
     char source[600], wasm[600];
     snprintf(source, sizeof source, "%s/programs/%s.c", proc_env("SL_TOOLS_DIR"), p->name);
     snprintf(wasm, sizeof wasm, "%s/%s%s.wasm", dir, p->name, opt);
@@ -257,14 +278,17 @@ START_TEST(test_program)
     proc_result_free(&built);
 
     char label[64];
-    snprintf(label, sizeof label, "%s %s%s", p->name, opt, is_lazy ? " --lazy" : "");
+    snprintf(label, sizeof label, "%s %s%s%s", p->name, opt, is_lazy ? " --lazy" : "",
+             is_top ? " --tier=top" : "");
 #ifndef SL_COMPARE_NODE
-    if (!is_lazy)
+    if (!is_lazy && !is_top)
         check_top_tier_ir(wasm, label);
+    if (is_top)
+        check_all_top_tier(wasm, label);
 #endif
-    proc_result_t ours = run_program(p, wasm, is_lazy, false);
+    proc_result_t ours = run_program(p, wasm, is_lazy, is_top, false);
 #ifdef SL_COMPARE_NODE
-    proc_result_t node = run_program(p, wasm, false, true);
+    proc_result_t node = run_program(p, wasm, false, false, true);
     if (p->is_trap) {
         ck_assert_msg(node.status == 1 && strstr(node.err, "RuntimeError: unreachable"),
                       "node %s: status %d, stderr:\n%s", label, node.status, node.err);

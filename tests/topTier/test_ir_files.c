@@ -2,8 +2,10 @@
  * lines, the input function, and after "# expected:" the text the passes must print.
  *
  *   # pass: fold, dce        passes to run (none: a round trip)
- *   # error: <message>       the exact error the reader, the verifier (on the input) or the
- *                            pipeline must give; then there is no expected part
+ *   # stage: isel            then the back end: the expected text is the machine IR after
+ *                            instruction selection (isel) or register allocation (regalloc)
+ *   # error: <message>       the exact error the reader, the verifier (on the input), the
+ *                            pipeline or the back end must give; then there is no expected part
  *
  * Every input is also printed, read back and printed again, which must give the same text. */
 #include <check.h>
@@ -15,6 +17,7 @@
 #include "ir.h"
 #include "pipeline.h"
 #include "suite.h"
+#include "toptier.h"
 
 enum { MAX_FILES = 256 };
 static char *files[MAX_FILES];
@@ -103,6 +106,18 @@ print_func(const ir_func_t *f)
     return out;
 }
 
+static char *
+print_mach(const mfunc_t *m)
+{
+    char *out = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&out, &size);
+    ck_assert_ptr_nonnull(mem);
+    ck_assert_int_eq(mach_print(m, mem), 0);
+    fclose(mem);
+    return out;
+}
+
 static void
 check_round_trip(const char *path, const char *printed)
 {
@@ -125,6 +140,7 @@ START_TEST(test_ir_file_gives_expected_output)
     size_t len;
     char *text = read_all(path, &len);
     char *passes = header(text, "pass");
+    char *stage = header(text, "stage");
     char *want_error = header(text, "error");
     char *expected = strstr(text, "# expected:\n");
     if (expected) {
@@ -146,18 +162,26 @@ START_TEST(test_ir_file_gives_expected_output)
     }
     if (!rc && passes)
         rc = pipeline_run(f, passes, true, &err);
+    mfunc_t *mach = NULL;
+    if (!rc && stage) {
+        ck_assert_msg(strcmp(stage, "isel") == 0 || strcmp(stage, "regalloc") == 0,
+                      "%s: unknown stage %s", path, stage);
+        isel_options_t opts = {0};
+        rc = toptier_lower(f, &opts, strcmp(stage, "regalloc") == 0, &arena, &mach, &err);
+    }
     if (want_error) {
         ck_assert_msg(rc != 0, "%s: no error, expected: %s", path, want_error);
         ck_assert_str_eq(err.message, want_error);
     } else {
         ck_assert_msg(rc == 0, "%s: %s", path, err.message);
-        char *out = print_func(f);
+        char *out = mach ? print_mach(mach) : print_func(f);
         ck_assert_msg(strcmp(out, expected) == 0, "%s:\n--- got\n%s--- expected\n%s", path, out,
                       expected);
         free(out);
     }
     arena_fini(&arena);
     free(passes);
+    free(stage);
     free(want_error);
     free(text);
 }
