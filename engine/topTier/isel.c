@@ -211,7 +211,8 @@ cc_swap(x64_cc_t cc)
     }
 }
 
-/* Whether compare `c` can stay in the flags for its one user `user` in the same block. */
+/* Whether compare `c` can stay in the flags for its one user in the same block: as that user's
+ * condition, not as an edge argument of a br_if, which needs the value in a register. */
 static bool
 is_fused(const isel_t *s, ir_ref_t c)
 {
@@ -224,7 +225,7 @@ is_fused(const isel_t *s, ir_ref_t c)
         return false;
     switch (u->op) {
     case IR_BR_IF:
-    case IR_TRAPIF: return true;
+    case IR_TRAPIF: return ir_args((ir_insn_t *)u)[0] == c;
     case IR_SELECT: return mach_class_of((ir_type_t)u->type) == MC_GP && ir_args((ir_insn_t *)u)[2] == c;
     default: return false;
     }
