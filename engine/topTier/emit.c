@@ -407,7 +407,8 @@ emitter_run(const mfunc_t *m, const emit_options_t *opts, emit_out_t *out, sl_er
     emit_pool(&e);
     for (uint32_t k = 0; k < out->n_sites; k++) /* every access lands on the bounds trap */
         out->sites[k].landing = (uint32_t)e.traps[SL_TRAP_MEMORY_OOB].pos;
-    qsort(out->sites, out->n_sites, sizeof *out->sites, compare_sites);
+    if (out->n_sites > 1) /* qsort wants a real array even for none */
+        qsort(out->sites, out->n_sites, sizeof *out->sites, compare_sites);
     uint32_t frame = (RA_FRAME_FIXED + m->frame_size + m->out_area + 15) & ~15u;
     x64_buf_patch32(e.b, frame_patch, frame);
     free(e.labels);

@@ -469,7 +469,8 @@ resolve_run(mfunc_t *m, liveness_t *lv, arena_t *arena, sl_error_t *err)
     resolver_t rs = {.m = m, .lv = lv, .st = {.arena = arena, .err = err}};
     if (!split_moves(&rs) || !def_stores(&rs) || !edge_moves(&rs) || !poll_masks(&rs))
         return rs.st.rc;
-    qsort(rs.moves, rs.n_moves, sizeof *rs.moves, compare_moves);
+    if (rs.n_moves > 1) /* qsort wants a real array even for none */
+        qsort(rs.moves, rs.n_moves, sizeof *rs.moves, compare_moves);
     interval_t **cursor = arena_alloc_array(arena, m->n_vregs ? m->n_vregs : 1, sizeof *cursor);
     if (!cursor)
         return ra_fail_alloc(&rs.st), rs.st.rc;
