@@ -78,9 +78,9 @@ typedef struct liveness {
     interval_t fixed[32];  /* per physical register; empty for those never written */
 } liveness_t;
 
-/* Builds the intervals of m. SL_ELIMIT past the work budget, SL_ENOMEM, or SL_EINVALID when
- * a register is read without a definition (a selector bug; the function stays on the
- * baseline). */
+/* Builds the intervals of m. SL_ELIMIT past the work budget, SL_ENOMEM, or SL_ENOTSUP when a
+ * register is read without a definition (a selector bug: the function stays on the baseline,
+ * counted). */
 int live_build(const mfunc_t *m, arena_t *arena, liveness_t *out, sl_error_t *err);
 
 static inline uint32_t

@@ -460,7 +460,37 @@ is_zero_extension(const mfunc_t *m, const minsn_t *i)
     mreg_t r = i->o[1].reg;
     if (mreg_is_phys(r))
         return r < 16 && (i->flags & MIF_FOREIGN);
-    return m->vregs[r - MREG_VIRTUAL].type != IR_T_I32;
+    const mvreg_t *v = &m->vregs[r - MREG_VIRTUAL];
+    return v->cls == MC_GP && v->type != IR_T_I32;
+}
+
+/* `mov d, s` then `add d, x` (an immediate or a register other than d), or `sub d, imm`, is
+ * `lea d, [s + x]`: the copy of a two-address form the allocator could not coalesce costs
+ * nothing then. Nothing reads the flags an add sets (isel compares explicitly). */
+static void
+fuse_into_lea(minsn_t *pair, uint32_t *n_out)
+{
+    minsn_t *mv = &pair[0], *op = &pair[1];
+    if (mv->op != MI_MOV || mv->o[0].kind != MO_REG || mv->o[1].kind != MO_REG ||
+        mv->o[0].reg >= 16 || mv->o[1].reg >= 16 || (mv->size != 4 && mv->size != 8) ||
+        (op->op != MI_ADD && op->op != MI_SUB) || op->o[0].kind != MO_REG ||
+        op->o[0].reg != mv->o[0].reg)
+        return;
+    mreg_t d = mv->o[0].reg, s = mv->o[1].reg;
+    mopnd_t at;
+    if (op->o[1].kind == MO_IMM && (op->op == MI_ADD || op->o[1].imm != INT32_MIN))
+        at = mop_mem(s, MREG_NONE, 1, (int32_t)(op->op == MI_ADD ? op->o[1].imm : -op->o[1].imm));
+    else if (op->op == MI_ADD && op->o[1].kind == MO_REG && op->o[1].reg != d &&
+             op->o[1].reg != X64_RSP)
+        at = mop_mem(s, op->o[1].reg, 1, 0);
+    else
+        return;
+    unsigned size = op->size;
+    memset(mv, 0, sizeof *mv);
+    mv->op = MI_LEA;
+    mv->size = (uint8_t)size;
+    mach_set2(mv, mop_reg(d), at);
+    --*n_out;
 }
 
 int
@@ -497,6 +527,8 @@ resolve_run(mfunc_t *m, liveness_t *lv, arena_t *arena, sl_error_t *err)
             if (copy->op == MI_MOV && copy->o[1].kind == MO_REG && copy->o[0].kind == MO_REG &&
                 copy->o[0].reg == copy->o[1].reg && !is_zero_ext)
                 rs.n_out--;
+            else if (rs.n_out - first >= 2)
+                fuse_into_lea(&rs.out[rs.n_out - 2], &rs.n_out);
         }
         mb->first = first;
         mb->n_insns = rs.n_out - first;
