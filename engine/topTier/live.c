@@ -468,15 +468,3 @@ interval_covers(const interval_t *it, uint32_t pos)
     uint32_t k = interval_range_after(it, pos);
     return k < it->n_ranges && range_from(it, k) <= pos;
 }
-
-interval_t *
-interval_at(interval_t *parent, uint32_t pos)
-{
-    for (interval_t *c = parent; c; c = c->next) {
-        if (pos < c->start)
-            return NULL;
-        if (pos < c->end)
-            return interval_covers(c, pos) ? c : NULL;
-    }
-    return NULL;
-}

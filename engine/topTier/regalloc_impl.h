@@ -101,8 +101,6 @@ range_to(const interval_t *it, uint32_t k)
 bool interval_covers(const interval_t *it, uint32_t pos);
 /* The index of the first of its ranges (clipped) that ends after pos, n_ranges if none. */
 uint32_t interval_range_after(const interval_t *it, uint32_t pos);
-/* The child of value parent that covers pos, or NULL. */
-interval_t *interval_at(interval_t *parent, uint32_t pos);
 
 static inline uint32_t
 block_from(const mfunc_t *m, uint32_t b)

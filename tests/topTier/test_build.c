@@ -395,8 +395,6 @@ compile_bomb(const sl_module_t *m, uint32_t body_size)
     if (rc == 0)
         ck_assert_msg(code.code_size <= 64ull * body_size + 4096, "%u code bytes for %u body bytes",
                       code.code_size, body_size);
-    if (rc)
-        fprintf(stderr, "declined: %s\n", err.message);
     toptier_free(t);
     return rc == 0 ? code.code_size : 0;
 }
@@ -413,7 +411,7 @@ build_bomb(uint32_t n_locals, bytes_t *code, ir_size_t *size)
     assert_linear(f, body_size);
     *size = measure(f);
     arena_fini(&arena);
-    fprintf(stderr, "bomb: %u body bytes -> %u code bytes\n", body_size, compile_bomb(m, body_size));
+    compile_bomb(m, body_size);
     sl_module_unref(m);
     free(code->p);
 }
