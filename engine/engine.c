@@ -49,7 +49,8 @@ sl_engine_code_identity(const sl_engine_t *e, char *buf, size_t size)
         const char *name;
     } names[] = {{CPU_POPCNT, "popcnt"}, {CPU_SSE41, "sse4.1"}, {CPU_SSE42, "sse4.2"},
                  {CPU_AVX, "avx"}, {CPU_AVX2, "avx2"}};
-    int n = snprintf(buf, size, "slipstream-%s/baseline x86-64", SL_VERSION_STRING);
+    int n = snprintf(buf, size, "slipstream-%s/%s x86-64", SL_VERSION_STRING,
+                     e->options.tier == SL_TIER_TOP ? "top" : "baseline");
     size_t len = n > 0 ? (size_t)n : 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (!(e->cpu & names[i].bit))

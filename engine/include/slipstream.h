@@ -292,7 +292,8 @@ int sl_cpu_check(char *why, size_t size);
 int sl_engine_new(const sl_engine_options_t *options, sl_engine_t **out);
 void sl_engine_free(sl_engine_t *engine);
 /* What compiled code depends on, as text ("slipstream-VERSION/baseline x86-64 popcnt sse4.1
- * ..."): the engine's version and tier and the CPU features detected at sl_engine_new. Code
+ * ...", "/top" for SL_TIER_TOP): the engine's version and tier and the CPU features detected at
+ * sl_engine_new. Code
  * compiled by one engine is valid for another with the same identity (the code cache keys on
  * it). Returns the length snprintf would; `buf` holds as much as fits. */
 size_t sl_engine_code_identity(const sl_engine_t *engine, char *buf, size_t size);

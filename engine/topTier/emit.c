@@ -101,18 +101,43 @@ epilogue(emitter_t *e)
 
 /* ---- blocks ---- */
 
-/* Where a jump to block `to` goes: past blocks that are nothing but a jump. */
+static bool
+is_only_a_jump(const mfunc_t *m, uint32_t b)
+{
+    const mblock_t *mb = &m->blocks[b];
+    return b != 0 && mb->n_insns == 2 && m->insns[mb->first + 1].op == MI_JMP;
+}
+
+/* Where a jump to each block goes: past blocks that are nothing but a jump. Each chain is
+ * walked once, `path` holding its blocks; a cycle of such blocks (an empty infinite loop) keeps
+ * the block where the walk met it again. */
+static void
+find_targets(emitter_t *e, uint32_t *path)
+{
+    enum { UNKNOWN = UINT32_MAX, VISITING = UINT32_MAX - 1 };
+    const mfunc_t *m = e->m;
+    uint32_t *t = e->target;
+    for (uint32_t b = 0; b < m->n_blocks; b++)
+        t[b] = UNKNOWN;
+    for (uint32_t b = 0; b < m->n_blocks; b++) {
+        uint32_t n = 0, c = b;
+        while (t[c] == UNKNOWN && is_only_a_jump(m, c)) {
+            t[c] = VISITING;
+            path[n++] = c;
+            c = m->blocks[c].succs[0].block;
+        }
+        uint32_t to = t[c] == UNKNOWN || t[c] == VISITING ? c : t[c];
+        if (t[c] == UNKNOWN)
+            t[c] = c;
+        while (n)
+            t[path[--n]] = to;
+    }
+}
+
 static uint32_t
 target(const emitter_t *e, uint32_t to)
 {
-    const mfunc_t *m = e->m;
-    for (uint32_t hops = 0; hops < m->n_blocks; hops++) {
-        const mblock_t *b = &m->blocks[to];
-        if (to == 0 || b->n_insns != 2 || m->insns[b->first + 1].op != MI_JMP)
-            return to;
-        to = b->succs[0].block;
-    }
-    return to;
+    return e->target[to];
 }
 
 static void
@@ -383,8 +408,16 @@ emitter_run(const mfunc_t *m, const emit_options_t *opts, emit_out_t *out, sl_er
     out->buf.oom = false;
     out->n_relocs = out->n_sites = 0;
     e.labels = calloc(m->n_blocks ? m->n_blocks : 1, sizeof *e.labels);
-    if (!e.labels)
+    e.target = calloc(m->n_blocks ? m->n_blocks : 1, sizeof *e.target);
+    uint32_t *path = calloc(m->n_blocks ? m->n_blocks : 1, sizeof *path);
+    if (!e.labels || !e.target || !path) {
+        free(e.labels);
+        free(e.target);
+        free(path);
         return SL_ENOMEM;
+    }
+    find_targets(&e, path);
+    free(path);
     for (uint32_t k = 0; k < m->n_blocks; k++)
         x64_label_init(&e.labels[k]);
     for (uint32_t k = 0; k < m->n_pool; k++) /* the same indices as the machine IR's pool */
@@ -407,11 +440,12 @@ emitter_run(const mfunc_t *m, const emit_options_t *opts, emit_out_t *out, sl_er
     emit_pool(&e);
     for (uint32_t k = 0; k < out->n_sites; k++) /* every access lands on the bounds trap */
         out->sites[k].landing = (uint32_t)e.traps[SL_TRAP_MEMORY_OOB].pos;
-    if (out->n_sites > 1) /* qsort wants a real array even for none */
+    if (out->n_sites)
         qsort(out->sites, out->n_sites, sizeof *out->sites, compare_sites);
     uint32_t frame = (RA_FRAME_FIXED + m->frame_size + m->out_area + 15) & ~15u;
     x64_buf_patch32(e.b, frame_patch, frame);
     free(e.labels);
+    free(e.target);
     free(e.pool);
     free(e.pool_bytes);
     free(e.slow);

@@ -27,6 +27,7 @@ typedef struct emitter {
     x64_buf_t *b;
     int rc;
     x64_label_t *labels; /* per block */
+    uint32_t *target;    /* per block: where a jump to it goes (past blocks that only jump) */
     /* the constants after the code: the machine IR's pool, then those the emitters add */
     x64_label_t *pool;
     uint8_t (*pool_bytes)[16];

@@ -223,10 +223,12 @@ is_fused(const isel_t *s, ir_ref_t c)
     const ir_insn_t *u = ir_insn(s->f, s->user[c]);
     if (u->block != i->block)
         return false;
+    /* the one use must be the condition, not an edge argument or a selected value */
+    const ir_ref_t *uses = ir_args((ir_insn_t *)u);
     switch (u->op) {
     case IR_BR_IF:
-    case IR_TRAPIF: return ir_args((ir_insn_t *)u)[0] == c;
-    case IR_SELECT: return mach_class_of((ir_type_t)u->type) == MC_GP && ir_args((ir_insn_t *)u)[2] == c;
+    case IR_TRAPIF: return uses[0] == c;
+    case IR_SELECT: return mach_class_of((ir_type_t)u->type) == MC_GP && uses[2] == c;
     default: return false;
     }
 }

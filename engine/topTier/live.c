@@ -116,7 +116,7 @@ scan_defs(live_t *l, uint32_t **use_start, uint32_t **use_blocks)
                     if (!l->n_defs[v]++)
                         l->def_block[v] = b;
                     else if (l->def_block[v] != b)
-                        return ra_fail(&l->st, SL_EINVALID, "a register written in two blocks");
+                        return ra_fail(&l->st, SL_ENOTSUP, "internal error: a register written in two blocks");
                     l->last_def[v] = 2 * i + 1;
                 }
             }
@@ -130,7 +130,7 @@ scan_defs(live_t *l, uint32_t **use_start, uint32_t **use_blocks)
     for (uint32_t v = 0; v < nv; v++) {
         uint32_t c = count[v];
         if (c && !l->n_defs[v])
-            return ra_fail(&l->st, SL_EINVALID, "a register read but never written");
+            return ra_fail(&l->st, SL_ENOTSUP, "internal error: a register read but never written");
         count[v] = total;
         total += c;
     }
@@ -231,7 +231,8 @@ explore(live_t *l, const uint32_t *use_start, const uint32_t *use_blocks)
                 return false;
             pairs[n_pairs++] = (pair_t){b, MREG_VIRTUAL + v};
             if (lv->pred_start[b] == lv->pred_start[b + 1])
-                return ra_fail(&l->st, SL_EINVALID, "a register read where it may not be written");
+                return ra_fail(&l->st, SL_ENOTSUP,
+                           "internal error: a register read where it may not be written");
             for (uint32_t p = lv->pred_start[b]; p < lv->pred_start[b + 1]; p++) {
                 uint32_t pb = lv->preds[p];
                 if (pb == def || mark[pb] == v)
@@ -466,16 +467,4 @@ interval_covers(const interval_t *it, uint32_t pos)
         return false;
     uint32_t k = interval_range_after(it, pos);
     return k < it->n_ranges && range_from(it, k) <= pos;
-}
-
-interval_t *
-interval_at(interval_t *parent, uint32_t pos)
-{
-    for (interval_t *c = parent; c; c = c->next) {
-        if (pos < c->start)
-            return NULL;
-        if (pos < c->end)
-            return interval_covers(c, pos) ? c : NULL;
-    }
-    return NULL;
 }

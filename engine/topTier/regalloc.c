@@ -414,7 +414,7 @@ alloc_blocked_reg(ra_t *ra, interval_t *cur)
         if (it->is_fixed) {
             use_pos[it->reg] = block_pos[it->reg] = 0;
         } else {
-            uint32_t u = next_use(it, at, true);
+            uint32_t u = next_use(it, at, false);
             if (u < use_pos[it->reg])
                 use_pos[it->reg] = u;
         }
@@ -432,7 +432,7 @@ alloc_blocked_reg(ra_t *ra, interval_t *cur)
             if (p < use_pos[it->reg])
                 use_pos[it->reg] = p;
         } else {
-            uint32_t u = next_use(it, at, true);
+            uint32_t u = next_use(it, at, false);
             if (u < use_pos[it->reg])
                 use_pos[it->reg] = u;
         }
@@ -443,10 +443,14 @@ alloc_blocked_reg(ra_t *ra, interval_t *cur)
     for (unsigned k = 0; k < n; k++)
         if (reg < 0 || use_pos[order[k]] > use_pos[reg])
             reg = order[k];
-    uint32_t first_use = next_use(cur, cur->start, true);
+    /* a use that could read memory still counts: the value is wanted there (Wimmer's "should
+     * have a register"), and spilling it for a value used later costs a load per such use */
+    uint32_t first_use = next_use(cur, cur->start, false);
     if (use_pos[reg] < first_use) {
-        /* every register is needed before this interval needs one: spill it up to that use */
-        if (first_use <= cur->start + 1 && first_use != POS_MAX)
+        /* every register is needed before this interval wants one: spill it up to the use
+         * that needs a register */
+        uint32_t must = next_use(cur, cur->start, true);
+        if (must <= cur->start + 1 && must != POS_MAX)
             return ra_fail(&ra->st, SL_ELIMIT, "register allocation: no register for an operand");
         return spill_until_use(ra, cur);
     }
@@ -470,8 +474,13 @@ alloc_blocked_reg(ra_t *ra, interval_t *cur)
             k++;
             continue;
         }
+        /* it leaves the register after its last use before here, at the block boundary of
+         * lowest loop depth in between: a value unused in a loop is not stored in the loop */
+        uint32_t leave = split_position(ra, prev_use(it, at), at);
+        if (leave == POS_MAX || leave <= it->start || leave > at)
+            leave = at;
         remove_from(ra->active, &ra->n_active, it);
-        if (!split_and_spill(ra, it, at))
+        if (!split_and_spill(ra, it, leave))
             return false;
     }
     for (uint32_t k = 0; k < ra->n_inactive;) {

@@ -78,9 +78,9 @@ typedef struct liveness {
     interval_t fixed[32];  /* per physical register; empty for those never written */
 } liveness_t;
 
-/* Builds the intervals of m. SL_ELIMIT past the work budget, SL_ENOMEM, or SL_EINVALID when
- * a register is read without a definition (a selector bug; the function stays on the
- * baseline). */
+/* Builds the intervals of m. SL_ELIMIT past the work budget, SL_ENOMEM, or SL_ENOTSUP when a
+ * register is read without a definition (a selector bug: the function stays on the baseline,
+ * counted). */
 int live_build(const mfunc_t *m, arena_t *arena, liveness_t *out, sl_error_t *err);
 
 static inline uint32_t
@@ -101,8 +101,6 @@ range_to(const interval_t *it, uint32_t k)
 bool interval_covers(const interval_t *it, uint32_t pos);
 /* The index of the first of its ranges (clipped) that ends after pos, n_ranges if none. */
 uint32_t interval_range_after(const interval_t *it, uint32_t pos);
-/* The child of value parent that covers pos, or NULL. */
-interval_t *interval_at(interval_t *parent, uint32_t pos);
 
 static inline uint32_t
 block_from(const mfunc_t *m, uint32_t b)

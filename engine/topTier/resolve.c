@@ -19,6 +19,9 @@
 
 #include "error.h"
 
+/* Work allowed per instruction: child lookups and poll checks. */
+enum { RESOLVE_UNITS_PER_INSN = 512, RESOLVE_UNITS_BASE = 1 << 20 };
+
 typedef struct loc {
     uint8_t kind; /* LOC_* */
     uint8_t reg;  /* LOC_REG: 0-15 in the value's file */
@@ -53,6 +56,21 @@ static interval_t *
 parent_of(resolver_t *rs, mreg_t v)
 {
     return &rs->lv->intervals[v - MREG_VIRTUAL];
+}
+
+/* The child of value `parent` covering pos, or NULL; the walk over the children is charged to
+ * the work budget (a value split many times, live into many blocks, is what a pathological
+ * body makes). */
+static interval_t *
+child_at(resolver_t *rs, interval_t *parent, uint32_t pos)
+{
+    for (interval_t *c = parent; c; c = c->next) {
+        if (!ra_spend(&rs->st, 1) || pos < c->start)
+            return NULL;
+        if (pos < c->end)
+            return interval_covers(c, pos) ? c : NULL;
+    }
+    return NULL;
 }
 
 static loc_t
@@ -111,6 +129,8 @@ split_moves(resolver_t *rs)
     for (uint32_t v = 0; v < m->n_vregs; v++) {
         interval_t *p = &rs->lv->intervals[v];
         for (interval_t *c = p; c && c->next; c = c->next) {
+            if (!ra_spend(&rs->st, 1))
+                return false;
             interval_t *n = c->next;
             uint32_t at = n->start;
             if (c->end != at || (at & 1))
@@ -136,7 +156,7 @@ def_stores(resolver_t *rs)
         interval_t *p = &rs->lv->intervals[v];
         if (!p->slot || p->is_param || m->vregs[v].remat != REMAT_NONE || !p->n_ranges)
             continue;
-        interval_t *c = interval_at(p, p->last_def);
+        interval_t *c = child_at(rs, p, p->last_def);
         if (!c || c->reg < 0)
             return ra_fail(&rs->st, SL_ELIMIT, "register allocation: a definition without a register");
         loc_t slot = {LOC_SLOT, 0, p->slot};
@@ -183,7 +203,7 @@ edge_moves(resolver_t *rs)
             for (uint32_t k = lv->livein_start[s]; k < lv->livein_start[s + 1]; k++) {
                 interval_t *p = parent_of(rs, lv->livein[k]);
                 if (!add_move(rs, before, order, p->vreg, p->vreg,
-                              loc_of(rs, interval_at(p, end)), loc_of(rs, interval_at(p, start)),
+                              loc_of(rs, child_at(rs, p, end)), loc_of(rs, child_at(rs, p, start)),
                               at))
                     return false;
             }
@@ -193,8 +213,8 @@ edge_moves(resolver_t *rs)
                     continue;
                 interval_t *arg = parent_of(rs, edge->args[a]);
                 if (!add_move(rs, before, order, param->vreg, arg->vreg,
-                              loc_of(rs, interval_at(arg, end)),
-                              loc_of(rs, interval_at(param, start + 1)), at))
+                              loc_of(rs, child_at(rs, arg, end)),
+                              loc_of(rs, child_at(rs, param, start + 1)), at))
                     return false;
             }
         }
@@ -438,6 +458,8 @@ poll_masks(resolver_t *rs)
                     hi = mid;
             }
             for (uint32_t k = lo; k < n_polls && 2 * polls[k] + 1 < c->end; k++) {
+                if (!ra_spend(&rs->st, 1))
+                    return false;
                 if (!interval_covers(c, 2 * polls[k] + 1))
                     continue;
                 minsn_t *p = &m->insns[polls[k]];
@@ -460,16 +482,47 @@ is_zero_extension(const mfunc_t *m, const minsn_t *i)
     mreg_t r = i->o[1].reg;
     if (mreg_is_phys(r))
         return r < 16 && (i->flags & MIF_FOREIGN);
-    return m->vregs[r - MREG_VIRTUAL].type != IR_T_I32;
+    const mvreg_t *v = &m->vregs[r - MREG_VIRTUAL];
+    return v->cls == MC_GP && v->type != IR_T_I32;
+}
+
+/* `mov d, s` then `add d, x` (an immediate or a register other than d), or `sub d, imm`, is
+ * `lea d, [s + x]`: the copy of a two-address form the allocator could not coalesce costs
+ * nothing then. Nothing reads the flags an add sets (isel compares explicitly). */
+static void
+fuse_into_lea(minsn_t *pair, uint32_t *n_out)
+{
+    minsn_t *mv = &pair[0], *op = &pair[1];
+    if (mv->op != MI_MOV || mv->o[0].kind != MO_REG || mv->o[1].kind != MO_REG ||
+        mv->o[0].reg >= 16 || mv->o[1].reg >= 16 || (mv->size != 4 && mv->size != 8) ||
+        (op->op != MI_ADD && op->op != MI_SUB) || op->o[0].kind != MO_REG ||
+        op->o[0].reg != mv->o[0].reg)
+        return;
+    mreg_t d = mv->o[0].reg, s = mv->o[1].reg;
+    mopnd_t at;
+    if (op->o[1].kind == MO_IMM && (op->op == MI_ADD || op->o[1].imm != INT32_MIN))
+        at = mop_mem(s, MREG_NONE, 1, (int32_t)(op->op == MI_ADD ? op->o[1].imm : -op->o[1].imm));
+    else if (op->op == MI_ADD && op->o[1].kind == MO_REG && op->o[1].reg != d &&
+             op->o[1].reg != X64_RSP)
+        at = mop_mem(s, op->o[1].reg, 1, 0);
+    else
+        return;
+    unsigned size = op->size;
+    memset(mv, 0, sizeof *mv);
+    mv->op = MI_LEA;
+    mv->size = (uint8_t)size;
+    mach_set2(mv, mop_reg(d), at);
+    --*n_out;
 }
 
 int
 resolve_run(mfunc_t *m, liveness_t *lv, arena_t *arena, sl_error_t *err)
 {
     resolver_t rs = {.m = m, .lv = lv, .st = {.arena = arena, .err = err}};
+    rs.st.budget = (uint64_t)m->n_insns * RESOLVE_UNITS_PER_INSN + RESOLVE_UNITS_BASE;
     if (!split_moves(&rs) || !def_stores(&rs) || !edge_moves(&rs) || !poll_masks(&rs))
         return rs.st.rc;
-    if (rs.n_moves > 1) /* qsort wants a real array even for none */
+    if (rs.n_moves)
         qsort(rs.moves, rs.n_moves, sizeof *rs.moves, compare_moves);
     interval_t **cursor = arena_alloc_array(arena, m->n_vregs ? m->n_vregs : 1, sizeof *cursor);
     if (!cursor)
@@ -498,6 +551,8 @@ resolve_run(mfunc_t *m, liveness_t *lv, arena_t *arena, sl_error_t *err)
             if (copy->op == MI_MOV && copy->o[1].kind == MO_REG && copy->o[0].kind == MO_REG &&
                 copy->o[0].reg == copy->o[1].reg && !is_zero_ext)
                 rs.n_out--;
+            else if (rs.n_out - first >= 2)
+                fuse_into_lea(&rs.out[rs.n_out - 2], &rs.n_out);
         }
         mb->first = first;
         mb->n_insns = rs.n_out - first;

@@ -65,16 +65,21 @@ toptier_compile(toptier_t *t, const sl_module_t *m, uint32_t func_index, compile
     mfunc_t *mach = NULL;
     isel_options_t opts = {.module = m, .func_index = func_index, .has_avx = t->has_avx};
     int rc = ir_build(t->validator, &arena, m, func_index, &f, err);
-    pipeline_env_t env;
-    pipeline_env_init(&env, m);
-    if (!rc)
-        rc = pipeline_run_env(f, &env, NULL, PIPELINE_VERIFY, err);
-    if (!rc)
-        rc = toptier_lower(f, &opts, true, &arena, &mach, err);
     if (!rc) {
-        emit_options_t eo = {.defined_index = func_index - m->n_imported_funcs,
-                             .has_avx = t->has_avx};
-        rc = emitter_run(mach, &eo, &t->out, err);
+        pipeline_env_t env;
+        pipeline_env_init(&env, m);
+        rc = pipeline_run_env(f, &env, NULL, PIPELINE_VERIFY, err);
+        if (!rc)
+            rc = toptier_lower(f, &opts, true, &arena, &mach, err);
+        if (!rc) {
+            emit_options_t eo = {.defined_index = func_index - m->n_imported_funcs,
+                                 .has_avx = t->has_avx};
+            rc = emitter_run(mach, &eo, &t->out, err);
+        }
+        /* The body is valid (ir_build validated it): a verifier failure after a pass is the top
+         * tier's own fault, and the function goes to the baseline instead. */
+        if (rc == SL_EINVALID)
+            rc = err->code = SL_ENOTSUP;
     }
     arena_fini(&arena);
     if (rc) {

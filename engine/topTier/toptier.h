@@ -2,8 +2,10 @@
  * build → pipeline → isel → regalloc → emit, in an arena of its own that is freed when the code
  * has been handed over.
  *
- * What it declines: SL_ENOTSUP for an instruction the back end has no pattern for yet, SL_ELIMIT
- * for a function past a bound of the builder, a pass or the allocator. The compile layer then
+ * What it declines: SL_ENOTSUP for an instruction the back end has no pattern for (none is left)
+ * or an inconsistency it finds in its own work (a pass that breaks the IR, a register the
+ * allocator finds unwritten), SL_ELIMIT for a function past a bound of the builder, a pass or
+ * the allocator. The compile layer then
  * compiles that function with the baseline and counts it (sl_module_stats.funcs_top says how many
  * the top tier compiled). Validation errors are the validator's, as for the baseline.
  *

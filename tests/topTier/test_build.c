@@ -7,6 +7,7 @@
 #include "build.h"
 #include "pipeline.h"
 #include "spec_files.h"
+#include "toptier.h"
 #include "suite.h"
 #include "wat.h"
 
@@ -380,6 +381,27 @@ assert_linear(const ir_func_t *f, uint32_t body_size)
                   (unsigned long long)s.edge_args, body_size);
 }
 
+/* The whole top tier on a bomb: it compiles it into code of a size linear in the body's, or
+ * declines with SL_ELIMIT (past one of its bounds, never past its 64 MiB arena); either way
+ * it ends, which the test's timeout checks. Returns the code size, 0 when declined. */
+static uint32_t
+compile_bomb(const sl_module_t *m, uint32_t body_size)
+{
+    sl_limits_t limits;
+    sl_limits_init(&limits);
+    toptier_t *t;
+    ck_assert_int_eq(toptier_new(&limits, false, &t), 0);
+    compiled_code_t code = {0};
+    sl_error_t err = {.func_index = SL_NO_INDEX};
+    int rc = toptier_compile(t, m, 0, &code, &err);
+    ck_assert_msg(rc == 0 || rc == SL_ELIMIT, "top tier: %s (%d)", err.message, rc);
+    if (rc == 0)
+        ck_assert_msg(code.code_size <= 64ull * body_size + 4096, "%u code bytes for %u body bytes",
+                      code.code_size, body_size);
+    toptier_free(t);
+    return rc == 0 ? code.code_size : 0;
+}
+
 static void
 build_bomb(uint32_t n_locals, bytes_t *code, ir_size_t *size)
 {
@@ -392,6 +414,7 @@ build_bomb(uint32_t n_locals, bytes_t *code, ir_size_t *size)
     assert_linear(f, body_size);
     *size = measure(f);
     arena_fini(&arena);
+    compile_bomb(m, body_size);
     sl_module_unref(m);
     free(code->p);
 }

@@ -571,6 +571,25 @@ START_TEST(test_codegen_budgets_ask_for_tier_up)
 }
 END_TEST
 
+START_TEST(test_codegen_identity_names_the_tier)
+{
+    sl_engine_t *e[2];
+    char id[2][200];
+    for (int k = 0; k < 2; k++) {
+        sl_engine_options_t o = {.tier = k ? SL_TIER_TOP : SL_TIER_BASELINE};
+        ck_assert_int_eq(sl_engine_new(&o, &e[k]), 0);
+        sl_engine_code_identity(e[k], id[k], sizeof id[k]);
+    }
+    /* the same CPU features, another tier: code of one is not code of the other */
+    const char *base = strstr(id[0], "/baseline x86-64"), *top = strstr(id[1], "/top x86-64");
+    ck_assert_ptr_nonnull(base);
+    ck_assert_ptr_nonnull(top);
+    ck_assert_str_eq(base + strlen("/baseline"), top + strlen("/top"));
+    for (int k = 0; k < 2; k++)
+        sl_engine_free(e[k]);
+}
+END_TEST
+
 Suite *
 codegen_suite(void)
 {
@@ -586,6 +605,7 @@ codegen_suite(void)
     tc = tcase_create("runtime");
     tcase_add_test(tc, test_codegen_interrupt_and_deadline_stop_a_loop);
     tcase_add_test(tc, test_codegen_budgets_ask_for_tier_up);
+    tcase_add_test(tc, test_codegen_identity_names_the_tier);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
