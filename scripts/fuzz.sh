@@ -35,6 +35,9 @@ if [ -z "$(ls -A "$seeds")" ]; then
   find "$tmp" -name '*.wasm' -exec cp {} "$seeds/" \;
   rm -rf "$tmp"
 fi
+# Inputs that once found a bug in the compilers are replayed first (tests/fuzz/findings).
+replay=()
+case $target in compile | run) replay=(tests/fuzz/findings) ;; esac
 UBSAN_OPTIONS=halt_on_error=1 "build-fuzz/tests/fuzz/fuzz-$target" \
   -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-  -artifact_prefix=fuzz-corpus/ "$corpus" "$seeds"
+  -artifact_prefix=fuzz-corpus/ "$corpus" "$seeds" "${replay[@]}"

@@ -3,8 +3,10 @@
  * baseline tier refuses (SL_ENOTSUP) or a limit. Compiled modules are freed again, so code
  * installation and release run too. Every function of a module that decodes also goes through
  * the top tier's builder and whole pass pipeline with the verifier after each pass; anything
- * but success or a size limit there is a bug. (Nothing is instantiated: a start function may
- * loop.) */
+ * but success or a size limit there is a bug. Each input is also compiled for real by an engine
+ * with the top tier (SL_TIER_TOP): it must agree with the baseline engine on whether the module
+ * compiles and, when neither compiles it, on the error, except where one of them declines
+ * (SL_ENOTSUP) or meets a limit. (Nothing is instantiated: a start function may loop.) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +15,34 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static sl_engine_t *engine;
+static sl_engine_t *engine, *top_engine;
+
+static bool
+may_decline(int rc)
+{
+    return rc == SL_ENOTSUP || rc == SL_ELIMIT;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!engine && sl_engine_new(NULL, &engine) != 0)
-        abort();
-    sl_module_t *compiled = NULL, *decoded = NULL;
-    sl_error_t err;
+    if (!engine) {
+        sl_engine_options_t top = {.tier = SL_TIER_TOP};
+        if (sl_engine_new(NULL, &engine) != 0 || sl_engine_new(&top, &top_engine) != 0)
+            abort();
+    }
+    sl_module_t *compiled = NULL, *decoded = NULL, *top_compiled = NULL;
+    sl_error_t err = {0}, top_err = {0};
     int rc_compile = sl_module_compile(engine, data, size, &compiled, &err);
     int rc_decode = sl_module_decode(data, size, NULL, &decoded, NULL);
-    bool compile_may_decline = rc_compile == SL_ENOTSUP || rc_compile == SL_ELIMIT;
+    int rc_top = sl_module_compile(top_engine, data, size, &top_compiled, &top_err);
+    bool compile_may_decline = may_decline(rc_compile);
+    if (rc_top != rc_compile && !may_decline(rc_top) && !compile_may_decline) {
+        fprintf(stderr, "baseline engine says %d (%s), top-tier engine says %d (%s)\n",
+                rc_compile, rc_compile ? err.message : "", rc_top,
+                rc_top ? top_err.message : "");
+        abort();
+    }
     if ((rc_compile == 0) != (rc_decode == 0) && !(rc_decode == 0 && compile_may_decline)) {
         fprintf(stderr, "compile says %d (%s), decode says %d\n", rc_compile, err.message,
                 rc_decode);
@@ -41,6 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     sl_module_unref(compiled);
+    sl_module_unref(top_compiled);
     sl_module_unref(decoded);
     return 0;
 }
